@@ -1,0 +1,2543 @@
+#!/usr/bin/env python3
+"""chatclient: a one-file, standard-library-only chat-completions client.
+
+A drop-in for the documented surface of Azure's ``azure-ai-inference``
+(``ChatCompletionsClient``, ``EmbeddingsClient``, ``ImageEmbeddingsClient``,
+``load_client`` and their async twins) that also talks to any
+OpenAI-compatible endpoint (Azure OpenAI, GitHub Models, OpenAI, vLLM,
+llama.cpp, Ollama)::
+
+    from chatclient import ChatCompletionsClient, AzureKeyCredential, UserMessage
+
+    client = ChatCompletionsClient(endpoint, AzureKeyCredential(key))
+    print(client.complete(messages=[UserMessage("Hello")]).choices[0].message.content)
+
+The module reads top to bottom in sections: errors, enums, models, auth,
+HTTP request and response, server-sent events, transport, streaming,
+clients, async clients, command line.  It imports nothing outside the
+standard library and does nothing at import time but define things.
+"""
+
+import codecs
+import dataclasses
+import datetime
+import http.client
+import json
+import os
+import re
+import socket
+import sys
+import threading
+import time
+from enum import Enum, EnumMeta
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Callable,
+    ClassVar,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    MutableMapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
+from urllib.parse import quote, urlencode, urljoin, urlsplit
+
+if TYPE_CHECKING:  # pragma: no cover - only for type checkers
+    import asyncio
+    import concurrent.futures
+    import logging
+    import ssl
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # errors
+    "AzureError", "ServiceRequestError", "ServiceResponseError", "HttpResponseError",
+    "DecodeError", "ClientAuthenticationError", "ResourceNotFoundError",
+    "ResourceExistsError", "ResourceNotModifiedError", "TooManyRedirectsError",
+    "ODataV4Format",
+    # enums
+    "ChatRole", "CompletionsFinishReason", "ChatCompletionsToolChoicePreset",
+    "ImageDetailLevel", "ModelType", "AudioContentFormat", "EmbeddingEncodingFormat",
+    "EmbeddingInputType", "ExtraParameters",
+    # models
+    "Model", "ChatRequestMessage", "SystemMessage", "UserMessage", "AssistantMessage",
+    "ToolMessage", "DeveloperMessage", "ContentItem", "TextContentItem", "ImageContentItem",
+    "ImageUrl", "AudioContentItem", "InputAudio", "ChatCompletionsToolDefinition",
+    "FunctionDefinition", "ChatCompletionsToolCall", "FunctionCall",
+    "ChatCompletionsNamedToolChoice", "ChatCompletionsNamedToolChoiceFunction",
+    "JsonSchemaFormat", "ChatCompletions", "ChatChoice", "ChatResponseMessage",
+    "CompletionsUsage", "StreamingChatCompletionsUpdate", "StreamingChatChoiceUpdate",
+    "StreamingChatResponseMessageUpdate", "StreamingChatResponseToolCallUpdate",
+    "ModelInfo", "EmbeddingsResult", "EmbeddingItem", "EmbeddingsUsage",
+    "ImageEmbeddingInput",
+    # auth
+    "AzureKeyCredential", "AccessToken", "ApiKeyAuth", "BearerTokenAuth",
+    # HTTP, SSE, streams
+    "HttpRequest", "HttpResponse", "SSEParser", "ServerSentEvent",
+    "StreamingChatCompletions", "AsyncStreamingChatCompletions",
+    # clients
+    "ChatCompletionsClient", "EmbeddingsClient", "ImageEmbeddingsClient", "load_client",
+    "AsyncChatCompletionsClient", "AsyncEmbeddingsClient", "AsyncImageEmbeddingsClient",
+    "load_async_client",
+]
+
+DEFAULT_API_VERSION = "2024-05-01-preview"
+DEFAULT_SCOPES = ("https://ml.azure.com/.default",)
+_USER_AGENT = "chatclient/{} Python/{}.{}.{} ({})".format(__version__, *sys.version_info[:3], sys.platform)
+
+T = TypeVar("T")
+M = TypeVar("M", bound="Model")
+JSON = Dict[str, Any]
+
+
+# =============================================================================
+# Errors: the names and hierarchy of azure.core.exceptions
+# =============================================================================
+
+class AzureError(Exception):
+    """Base of every error this module raises on purpose (except bad arguments)."""
+
+    def __init__(self, message: Optional[str] = None, *args: Any, **kwargs: Any) -> None:
+        self.message = str(message) if message is not None else type(self).__name__
+        self.inner_exception: Optional[BaseException] = kwargs.get("error")
+        super().__init__(self.message, *args)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ServiceRequestError(AzureError):
+    """Nothing was received: DNS, connection refused, TLS, connect timeout."""
+
+
+class ServiceResponseError(AzureError):
+    """The response broke: reset, read timeout, truncation, a size cap exceeded."""
+
+
+class ODataV4Format:
+    """The ``{"error": {"code": ..., "message": ...}}`` part of an error body."""
+
+    def __init__(self, json_object: Mapping[str, Any]) -> None:
+        code, message = json_object.get("code"), json_object.get("message")
+        self.code: Optional[str] = None if code is None else str(code)
+        self.message: Optional[str] = None if message is None else str(message)
+        self.target: Optional[str] = json_object.get("target")
+        self.details: List[Any] = list(json_object.get("details") or [])
+        self.raw: Mapping[str, Any] = json_object
+
+    def __str__(self) -> str:
+        return "({}) {}\nCode: {}\nMessage: {}".format(self.code, self.message, self.code, self.message)
+
+    def __repr__(self) -> str:
+        return "ODataV4Format(code={!r}, message={!r})".format(self.code, self.message)
+
+
+def _error_object(body: Any) -> Optional[Mapping[str, Any]]:
+    """The part of a decoded error body that holds ``code`` and ``message``, if any."""
+    if isinstance(body, Mapping):
+        inner = body.get("error")
+        if isinstance(inner, Mapping):
+            return inner
+        if "code" in body or "message" in body:
+            return body
+    return None
+
+
+class HttpResponseError(AzureError):
+    """The service answered with an error status (or an in-band error event).
+
+    ``status_code``, ``reason`` and ``response`` describe the answer; ``error``
+    holds ``code`` and ``message`` when the body was an error object.
+    """
+
+    def __init__(self, message: Optional[str] = None, response: Optional["HttpResponse"] = None,
+                 **kwargs: Any) -> None:
+        self.response = response
+        self.status_code: Optional[int] = getattr(response, "status_code", None)
+        self.reason: Optional[str] = getattr(response, "reason", None)
+        self.error: Optional[ODataV4Format] = kwargs.pop("error_model", None)
+        if self.error is None and response is not None:
+            self.error = _parse_error(response)
+        if message is None:
+            message = _describe_error(response, self.error)
+        super().__init__(message, **kwargs)
+
+
+class DecodeError(HttpResponseError):
+    """A successful answer whose body is not the JSON object that was expected."""
+
+
+class ClientAuthenticationError(HttpResponseError):
+    """401: the key or token was refused."""
+
+
+class ResourceNotFoundError(HttpResponseError):
+    """404: no such route or deployment."""
+
+
+class ResourceExistsError(HttpResponseError):
+    """409."""
+
+
+class ResourceNotModifiedError(HttpResponseError):
+    """304."""
+
+
+class TooManyRedirectsError(HttpResponseError):
+    """More redirects than the client follows."""
+
+
+_ERROR_BY_STATUS: Dict[int, Type[HttpResponseError]] = {
+    401: ClientAuthenticationError, 404: ResourceNotFoundError,
+    409: ResourceExistsError, 304: ResourceNotModifiedError,
+}
+
+
+def _parse_error(response: "HttpResponse") -> Optional[ODataV4Format]:
+    try:
+        body = json.loads(response.read())
+    except (ValueError, AzureError):
+        return None
+    inner = _error_object(body)
+    return ODataV4Format(inner) if inner is not None else None
+
+
+def _describe_error(response: Optional["HttpResponse"], error: Optional[ODataV4Format]) -> str:
+    status = "{} {}".format(getattr(response, "status_code", ""), getattr(response, "reason", "") or "").strip()
+    if error is not None:
+        return "({}) {}\nCode: {}\nMessage: {}\nStatus: {}".format(
+            error.code, error.message, error.code, error.message, status)
+    text = ""
+    if response is not None:
+        try:
+            text = response.read()[:1000].decode("utf-8", "replace")
+        except AzureError:
+            pass
+    message = "Operation returned an invalid status '{}'".format(status)
+    return message + ("\nContent: " + text if text.strip() else "")
+
+
+def _raise_for_status(response: "HttpResponse") -> None:
+    if not 200 <= response.status_code < 300:
+        response.read()  # bounded by the body cap; frees the connection
+        raise _ERROR_BY_STATUS.get(response.status_code, HttpResponseError)(response=response)
+
+
+# =============================================================================
+# Enums: str enums, looked up by name in any case, as the SDK's are
+# =============================================================================
+
+class _CaseInsensitiveEnumMeta(EnumMeta):
+    def __getitem__(cls, name: str) -> Any:
+        return super().__getitem__(name.upper())
+
+
+class ChatRole(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
+    SYSTEM = "system"
+    USER = "user"
+    ASSISTANT = "assistant"
+    TOOL = "tool"
+    DEVELOPER = "developer"
+
+
+class CompletionsFinishReason(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
+    STOPPED = "stop"
+    TOKEN_LIMIT_REACHED = "length"
+    CONTENT_FILTERED = "content_filter"
+    TOOL_CALLS = "tool_calls"
+
+
+class ChatCompletionsToolChoicePreset(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
+    AUTO = "auto"
+    NONE = "none"
+    REQUIRED = "required"
+
+
+class ImageDetailLevel(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
+    AUTO = "auto"
+    LOW = "low"
+    HIGH = "high"
+
+
+class ModelType(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
+    EMBEDDINGS = "embeddings"
+    IMAGE_GENERATION = "image_generation"
+    TEXT_GENERATION = "text_generation"
+    IMAGE_EMBEDDINGS = "image_embeddings"
+    AUDIO_GENERATION = "audio_generation"
+    CHAT_COMPLETION = "chat_completion"
+
+
+class AudioContentFormat(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
+    WAV = "wav"
+    MP3 = "mp3"
+
+
+class EmbeddingEncodingFormat(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
+    BASE64 = "base64"
+    BINARY = "binary"
+    FLOAT = "float"
+    INT8 = "int8"
+    UBINARY = "ubinary"
+    UINT8 = "uint8"
+
+
+class EmbeddingInputType(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
+    TEXT = "text"
+    QUERY = "query"
+    DOCUMENT = "document"
+
+
+class ExtraParameters(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
+    ERROR = "error"
+    DROP = "drop"
+    PASS_THROUGH = "pass-through"
+
+
+# =============================================================================
+# Models: dataclasses whose fields are the JSON keys, parsed by one mechanism
+# =============================================================================
+
+_UNSET: Any = object()
+
+
+def _unix_to_datetime(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+    return value
+
+
+def _converter(hint: Any) -> Optional[Callable[[Any], Any]]:
+    """How to turn the JSON value of a field annotated ``hint`` into its Python value.
+
+    None means "keep the JSON value as it is".  Values of an unexpected shape are
+    kept as they are too: a server's odd answer is data, not a crash.
+    """
+    origin = getattr(hint, "__origin__", None)
+    args = getattr(hint, "__args__", ())
+    if origin is Union:
+        kinds = [a for a in args if a is not type(None)]
+        return _converter(kinds[0]) if len(kinds) == 1 else None
+    if origin in (list, List) and args:
+        item = _converter(args[0])
+        if item is None:
+            return None
+        return lambda v: [item(x) for x in v] if isinstance(v, list) else v
+    if isinstance(hint, type):
+        if issubclass(hint, Model):
+            return lambda v: hint._from_json(v) if isinstance(v, dict) else v
+        if issubclass(hint, Enum):
+            return lambda v: _enum_or_str(hint, v)
+        if hint is datetime.datetime:
+            return _unix_to_datetime
+    return None
+
+
+def _enum_or_str(enum: Any, value: Any) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        return value
+
+
+def _to_json(value: Any) -> Any:
+    """``value`` as plain JSON types (models as dicts, enums as strings)."""
+    if isinstance(value, Model):
+        return {k: _to_json(v) for k, v in value._json().items()}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime.datetime):
+        return int(value.timestamp())
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_json(v) for k, v in value.items()}
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    """``json.dumps`` hook: models, datetimes and bytes, one level at a time."""
+    if isinstance(value, Model):
+        return value._json()
+    if isinstance(value, datetime.datetime):
+        return int(value.timestamp())
+    if isinstance(value, (bytes, bytearray)):
+        import base64
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError("Object of type {} is not JSON serializable".format(type(value).__name__))
+
+
+class Model:
+    """Base of every model: keyword construction, or one positional mapping of raw JSON.
+
+    Each model's dataclass fields are its JSON keys, in wire order.  Keys a
+    model does not name are kept (``model["key"]``, ``as_dict()``).
+    """
+
+    _positional: ClassVar[Tuple[str, ...]] = ()  # fields that may be given positionally
+    _required: ClassVar[Tuple[str, ...]] = ()  # fields a keyword construction must set
+    _schema: ClassVar[Optional[Dict[str, Optional[Callable[[Any], Any]]]]] = None
+    _extra: Dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if len(args) == 1 and not kwargs and isinstance(args[0], Mapping):
+            self.__dict__.update(type(self)._from_json(args[0]).__dict__)
+            return
+        name = type(self).__name__
+        if len(args) > len(self._positional):
+            raise TypeError("{}() takes {} positional argument(s) but {} were given".format(
+                name, len(self._positional), len(args)))
+        for field_name, value in zip(self._positional, args):
+            if kwargs.get(field_name) is not None:
+                raise ValueError("{} cannot be provided as positional and keyword arguments".format(field_name))
+            kwargs[field_name] = value
+        self._extra = {}
+        for f in dataclasses.fields(self):
+            setattr(self, f.name, kwargs.pop(f.name, f.default))
+        if kwargs:
+            raise TypeError("{}() got an unexpected keyword argument {!r}".format(name, next(iter(kwargs))))
+        for field_name in self._required:
+            if getattr(self, field_name) is None:
+                raise TypeError("{}() missing required argument: {!r}".format(name, field_name))
+        self._check()
+
+    def _check(self) -> None:
+        """Validate argument types; overridden where the SDK's types matter."""
+
+    @classmethod
+    def _fields_schema(cls) -> Dict[str, Optional[Callable[[Any], Any]]]:
+        schema = cls.__dict__.get("_schema")
+        if schema is None:
+            import typing
+            hints = typing.get_type_hints(cls)
+            schema = {f.name: _converter(hints[f.name]) for f in dataclasses.fields(cls)}
+            cls._schema = schema
+        return schema
+
+    @classmethod
+    def _from_json(cls: Type[M], data: Mapping[str, Any]) -> M:
+        """The model for a decoded JSON object, keeping the keys it does not name."""
+        schema = cls._fields_schema()
+        self = cls.__new__(cls)
+        state = self.__dict__
+        state.update(dict.fromkeys(schema))
+        extra: Dict[str, Any] = {}
+        for key, value in data.items():
+            if key in schema:
+                convert = schema[key]
+                state[key] = convert(value) if convert is not None and value is not None else value
+            else:
+                extra[key] = value
+        state["_extra"] = extra
+        return self
+
+    def _json(self) -> Dict[str, Any]:
+        """This model's JSON object, one level deep: fields that are not None, then extras."""
+        state = self.__dict__
+        out = {k: state[k] for k in self._fields_schema() if state.get(k) is not None}
+        out.update(self._extra)
+        return out
+
+    def as_dict(self) -> Dict[str, Any]:
+        """The model as plain JSON types."""
+        result: Dict[str, Any] = _to_json(self)
+        return result
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._fields_schema():
+            return getattr(self, key)
+        return self._extra[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key in self._fields_schema():
+            setattr(self, key, value)
+        else:
+            self._extra[key] = value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._json()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self._json().get(key, default)
+        return value
+
+    def keys(self) -> Iterable[str]:
+        return self._json().keys()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Model):
+            return type(other) is type(self) and self.as_dict() == other.as_dict()
+        if isinstance(other, Mapping):
+            return self.as_dict() == _to_json(dict(other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "{}({!r})".format(type(self).__name__, self.as_dict())
+
+    def __str__(self) -> str:
+        return json.dumps(self.as_dict(), indent=2)
+
+
+_model = dataclasses.dataclass(init=False, repr=False, eq=False)
+
+
+def _check_type(model: Model, field_name: str, kinds: Tuple[type, ...], what: str) -> None:
+    value = getattr(model, field_name, None)
+    if value is not None and not isinstance(value, kinds):
+        raise TypeError("{}.{} must be {}, not {}".format(
+            type(model).__name__, field_name, what, type(value).__name__))
+
+
+def _data_url(path: str, mime: str) -> str:
+    import base64
+    with open(path, "rb") as f:
+        return "data:{};base64,{}".format(mime, base64.b64encode(f.read()).decode("ascii"))
+
+
+# ---- request messages and their content -------------------------------------
+
+class ChatRequestMessage(Model):
+    """Base of the request messages: content positionally (``UserMessage("hi")``)."""
+
+    _positional = ("content",)
+    _content_kinds: ClassVar[Tuple[type, ...]] = (str,)
+
+    def _check(self) -> None:
+        what = "a str or a list of content items" if list in self._content_kinds else "a str"
+        _check_type(self, "content", self._content_kinds, what)
+        _check_type(self, "tool_calls", (list,), "a list")
+
+
+@_model
+class SystemMessage(ChatRequestMessage):
+    role: Union[str, ChatRole] = ChatRole.SYSTEM
+    content: Optional[str] = None
+    _required = ("content",)
+
+
+@_model
+class DeveloperMessage(ChatRequestMessage):
+    role: Union[str, ChatRole] = ChatRole.DEVELOPER
+    content: Optional[str] = None
+    _required = ("content",)
+
+
+@_model
+class UserMessage(ChatRequestMessage):
+    role: Union[str, ChatRole] = ChatRole.USER
+    content: Union[str, List["ContentItem"], None] = None
+    _required = ("content",)
+    _content_kinds = (str, list)
+
+
+@_model
+class AssistantMessage(ChatRequestMessage):
+    role: Union[str, ChatRole] = ChatRole.ASSISTANT
+    content: Optional[str] = None
+    tool_calls: Optional[List["ChatCompletionsToolCall"]] = None
+
+
+@_model
+class ToolMessage(ChatRequestMessage):
+    role: Union[str, ChatRole] = ChatRole.TOOL
+    tool_call_id: Optional[str] = None
+    content: Optional[str] = None
+    _required = ("tool_call_id",)
+
+
+class ContentItem(Model):
+    """Base of the parts of a multimodal user message; ``type`` says which one."""
+
+
+@_model
+class TextContentItem(ContentItem):
+    type: str = "text"
+    text: Optional[str] = None
+    _required = ("text",)
+
+
+@_model
+class ImageUrl(Model):
+    url: Optional[str] = None
+    detail: Union[str, ImageDetailLevel, None] = None
+    _required = ("url",)
+
+    @classmethod
+    def load(cls, *, image_file: str, image_format: str,
+             detail: Union[str, ImageDetailLevel, None] = None) -> "ImageUrl":
+        """An ImageUrl holding a local image file as a base64 ``data:`` URL."""
+        return cls(url=_data_url(image_file, "image/" + image_format), detail=detail)
+
+
+@_model
+class ImageContentItem(ContentItem):
+    type: str = "image_url"
+    image_url: Optional[ImageUrl] = None
+    _required = ("image_url",)
+
+
+@_model
+class InputAudio(Model):
+    data: Optional[str] = None
+    format: Union[str, AudioContentFormat, None] = None
+    _required = ("data", "format")
+
+    @classmethod
+    def load(cls, *, audio_file: str, audio_format: Union[str, AudioContentFormat]) -> "InputAudio":
+        """An InputAudio holding a local audio file as base64 data."""
+        import base64
+        with open(audio_file, "rb") as f:
+            return cls(data=base64.b64encode(f.read()).decode("ascii"), format=audio_format)
+
+
+@_model
+class AudioContentItem(ContentItem):
+    type: str = "input_audio"
+    input_audio: Optional[InputAudio] = None
+    _required = ("input_audio",)
+
+
+# ---- tools and response formats ---------------------------------------------
+
+@_model
+class FunctionDefinition(Model):
+    name: Optional[str] = None
+    description: Optional[str] = None
+    parameters: Any = None
+    _required = ("name",)
+
+
+@_model
+class ChatCompletionsToolDefinition(Model):
+    function: Optional[FunctionDefinition] = None
+    type: str = "function"
+    _required = ("function",)
+
+
+@_model
+class FunctionCall(Model):
+    name: Optional[str] = None
+    arguments: Optional[str] = None
+    _required = ("name", "arguments")
+
+
+@_model
+class ChatCompletionsToolCall(Model):
+    id: Optional[str] = None
+    function: Optional[FunctionCall] = None
+    type: str = "function"
+    _required = ("id", "function")
+
+
+@_model
+class ChatCompletionsNamedToolChoiceFunction(Model):
+    name: Optional[str] = None
+    _required = ("name",)
+
+
+@_model
+class ChatCompletionsNamedToolChoice(Model):
+    function: Optional[ChatCompletionsNamedToolChoiceFunction] = None
+    type: str = "function"
+    _required = ("function",)
+
+
+@_model
+class JsonSchemaFormat(Model):
+    name: Optional[str] = None
+    schema: Optional[Dict[str, Any]] = None
+    description: Optional[str] = None
+    strict: Optional[bool] = None
+    _required = ("name", "schema")
+
+
+# ---- responses ---------------------------------------------------------------
+
+@_model
+class CompletionsUsage(Model):
+    completion_tokens: Optional[int] = None
+    prompt_tokens: Optional[int] = None
+    total_tokens: Optional[int] = None
+
+
+@_model
+class ChatResponseMessage(Model):
+    role: Union[str, ChatRole, None] = None
+    content: Optional[str] = None
+    tool_calls: Optional[List[ChatCompletionsToolCall]] = None
+
+
+@_model
+class ChatChoice(Model):
+    index: Optional[int] = None
+    finish_reason: Union[str, CompletionsFinishReason, None] = None
+    message: Optional[ChatResponseMessage] = None
+
+
+@_model
+class ChatCompletions(Model):
+    id: Optional[str] = None
+    created: Optional[datetime.datetime] = None
+    model: Optional[str] = None
+    choices: Optional[List[ChatChoice]] = None
+    usage: Optional[CompletionsUsage] = None
+
+
+@_model
+class StreamingChatResponseToolCallUpdate(Model):
+    id: Optional[str] = None
+    function: Optional[FunctionCall] = None
+    index: Optional[int] = None  # not in the SDK, but every OpenAI-style delta carries it
+
+
+@_model
+class StreamingChatResponseMessageUpdate(Model):
+    role: Union[str, ChatRole, None] = None
+    content: Optional[str] = None
+    tool_calls: Optional[List[StreamingChatResponseToolCallUpdate]] = None
+
+
+@_model
+class StreamingChatChoiceUpdate(Model):
+    index: Optional[int] = None
+    finish_reason: Union[str, CompletionsFinishReason, None] = None
+    delta: Optional[StreamingChatResponseMessageUpdate] = None
+
+
+@_model
+class StreamingChatCompletionsUpdate(Model):
+    id: Optional[str] = None
+    created: Optional[datetime.datetime] = None
+    model: Optional[str] = None
+    choices: Optional[List[StreamingChatChoiceUpdate]] = None
+    usage: Optional[CompletionsUsage] = None
+
+
+@_model
+class ModelInfo(Model):
+    model_name: Optional[str] = None
+    model_type: Union[str, ModelType, None] = None
+    model_provider_name: Optional[str] = None
+
+
+@_model
+class EmbeddingItem(Model):
+    embedding: Union[str, List[float], None] = None
+    index: Optional[int] = None
+
+
+@_model
+class EmbeddingsUsage(Model):
+    prompt_tokens: Optional[int] = None
+    total_tokens: Optional[int] = None
+
+
+@_model
+class EmbeddingsResult(Model):
+    id: Optional[str] = None
+    data: Optional[List[EmbeddingItem]] = None
+    usage: Optional[EmbeddingsUsage] = None
+    model: Optional[str] = None
+
+
+@_model
+class ImageEmbeddingInput(Model):
+    image: Optional[str] = None
+    text: Optional[str] = None
+    _required = ("image",)
+
+    @classmethod
+    def load(cls, *, image_file: str, image_format: str, text: Optional[str] = None) -> "ImageEmbeddingInput":
+        """An ImageEmbeddingInput holding a local image file as a base64 ``data:`` URL."""
+        return cls(image=_data_url(image_file, "image/" + image_format), text=text)
+
+
+# =============================================================================
+# Auth: credentials, and hooks that set headers on each outgoing request
+# =============================================================================
+
+_BAD_HEADER_CHARS = re.compile(r"[\r\n\x00]|[^\x00-\xff]")
+
+
+def _check_secret(value: Any, what: str) -> str:
+    """``value`` if it can travel in a header; never echo it in the error."""
+    if not isinstance(value, str):
+        raise TypeError("{} must be a str, not {}".format(what, type(value).__name__))
+    if not value:
+        raise ValueError("{} is empty".format(what))
+    if _BAD_HEADER_CHARS.search(value):
+        raise ValueError("{} contains a line break, a NUL or a character outside latin-1; "
+                         "it cannot be sent in an HTTP header (its value is not shown)".format(what))
+    return value
+
+
+class AzureKeyCredential:
+    """An API key, sent as both ``Authorization: Bearer <key>`` and ``api-key: <key>``."""
+
+    def __init__(self, key: str) -> None:
+        self._key = _check_secret(key, "the key")
+
+    @property
+    def key(self) -> str:
+        return self._key
+
+    def update(self, key: str) -> None:
+        """Use ``key`` from the next request on (both headers)."""
+        self._key = _check_secret(key, "the key")
+
+    def __repr__(self) -> str:
+        return "AzureKeyCredential(key=<redacted>)"
+
+    def __call__(self, request: "HttpRequest") -> None:
+        request.headers["api-key"] = self._key
+        request.headers["Authorization"] = "Bearer " + self._key
+
+
+class AccessToken(Tuple[str, int]):
+    """``(token, expires_on)``, as ``azure.core.credentials.AccessToken``."""
+
+    def __new__(cls, token: str, expires_on: int) -> "AccessToken":
+        return tuple.__new__(cls, (token, expires_on))
+
+    @property
+    def token(self) -> str:
+        return self[0]
+
+    @property
+    def expires_on(self) -> int:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return "AccessToken(token=<redacted>, expires_on={})".format(self[1])
+
+
+class ApiKeyAuth:
+    """Auth hook: sends ``key`` in one header (``api-key`` unless told otherwise)."""
+
+    def __init__(self, key: str, header: str = "api-key", prefix: Optional[str] = None) -> None:
+        value = key if prefix is None else "{} {}".format(prefix, key)
+        self._header, self._value = header, _check_secret(value, "the key")
+
+    def __call__(self, request: "HttpRequest") -> None:
+        request.headers[self._header] = self._value
+
+    def __repr__(self) -> str:
+        return "ApiKeyAuth(header={!r}, key=<redacted>)".format(self._header)
+
+
+class BearerTokenAuth:
+    """Auth hook: ``Authorization: Bearer <token>`` from a fixed token or a
+    ``get_token`` credential, cached and renewed five minutes before it expires.
+
+    Tokens from a credential are never sent over plain http.
+    """
+
+    _REFRESH_BEFORE = 300
+
+    def __init__(self, token_or_credential: Any, *scopes: str) -> None:
+        self._credential: Any = None
+        self._token: Optional[AccessToken] = None
+        if isinstance(token_or_credential, str):
+            self._token = AccessToken(_check_secret(token_or_credential, "the token"), 2 ** 62)
+        elif callable(getattr(token_or_credential, "get_token", None)):
+            self._credential = token_or_credential
+        else:
+            raise TypeError("BearerTokenAuth takes a token string or a credential with get_token()")
+        self._scopes = scopes or DEFAULT_SCOPES
+        self._lock = threading.Lock()
+
+    def __call__(self, request: "HttpRequest") -> None:
+        if self._credential is not None and not request.url.lower().startswith("https:"):
+            raise ServiceRequestError("Bearer token authentication is not permitted over plain http; "
+                                      "use an https endpoint")
+        request.headers["Authorization"] = "Bearer " + self._current_token()
+
+    def _current_token(self) -> str:
+        with self._lock:
+            token = self._token
+            if token is None or token.expires_on - time.time() < self._REFRESH_BEFORE:
+                fresh = _resolve(self._credential.get_token(*self._scopes))
+                token = AccessToken(_check_secret(fresh.token, "the token"), int(fresh.expires_on))
+                self._token = token
+            return token.token
+
+    def __repr__(self) -> str:
+        return "BearerTokenAuth(scopes={!r})".format(self._scopes)
+
+
+AuthHook = Callable[["HttpRequest"], None]
+
+
+def _auth_hook(credential: Any, scopes: Sequence[str]) -> Optional[AuthHook]:
+    """The hook for whatever the caller passed as ``credential``."""
+    if credential is None or isinstance(credential, AzureKeyCredential):
+        return credential
+    if callable(getattr(credential, "get_token", None)):
+        return BearerTokenAuth(credential, *scopes)
+    if callable(credential):
+        return credential  # type: ignore[no-any-return]
+    raise TypeError("credential must be an AzureKeyCredential, a TokenCredential (with get_token) "
+                    "or an auth hook (a callable that takes the HttpRequest), not {}".format(
+                        type(credential).__name__))
+
+
+# =============================================================================
+# HTTP request and response (azure.core.rest's shapes)
+# =============================================================================
+
+class CaseInsensitiveDict(MutableMapping[str, str]):
+    """Header names compare without case; the first spelling given is kept."""
+
+    def __init__(self, data: Optional[Mapping[str, str]] = None) -> None:
+        self._store: Dict[str, Tuple[str, str]] = {}
+        if data:
+            self.update(data)
+
+    def __setitem__(self, key: str, value: str) -> None:
+        lower = key.lower()
+        old = self._store.get(lower)
+        self._store[lower] = (old[0] if old else key, value)
+
+    def __getitem__(self, key: str) -> str:
+        return self._store[key.lower()][1]
+
+    def __delitem__(self, key: str) -> None:
+        del self._store[key.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k, _ in self._store.values())
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+class HttpRequest:
+    """A request to send with ``send_request`` (and what auth hooks see).
+
+    ``url`` may be relative to the client's endpoint.  The body comes from
+    ``json=`` (serialized), ``content=`` (bytes, str or a file) or ``data=``
+    (form fields).
+    """
+
+    def __init__(self, method: str, url: str, *, params: Optional[Mapping[str, Any]] = None,
+                 headers: Optional[Mapping[str, str]] = None, json: Any = None, content: Any = None,
+                 data: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> None:
+        if kwargs:
+            raise TypeError("HttpRequest() got an unexpected keyword argument {!r}".format(next(iter(kwargs))))
+        self.method = method.upper()
+        self.url = _add_query(url, params)
+        self.headers: MutableMapping[str, str] = CaseInsensitiveDict(headers)
+        self.content: Any = None
+        if json is not None:
+            self.content = _dumps(json)
+            self.headers.setdefault("Content-Type", "application/json")
+        elif data is not None:
+            self.content = urlencode(data).encode("ascii")
+            self.headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        elif isinstance(content, str):
+            self.content = content.encode("utf-8")
+        elif content is not None:
+            self.content = content
+
+    def __repr__(self) -> str:
+        return "<HttpRequest [{}], url: {!r}>".format(self.method, self.url)
+
+
+def _dumps(body: Any) -> bytes:
+    return json.dumps(body, default=_json_default).encode("utf-8")
+
+
+def _add_query(url: str, params: Optional[Mapping[str, Any]]) -> str:
+    if not params:
+        return url
+    query = urlencode([(k, v) for k, v in params.items() if v is not None], doseq=True, quote_via=quote)
+    if not query:
+        return url
+    return url + ("&" if "?" in url else "?") + query
+
+
+class HttpResponse:
+    """A response: ``status_code``, ``reason``, ``headers``, then the body by
+    ``read()``/``text()``/``json()`` or ``iter_bytes()``, and ``close()``.
+
+    The body is read lazily and never beyond the client's size cap; the
+    connection goes back to the pool once the body has been read to its end.
+    """
+
+    def __init__(self, request: HttpRequest, raw: http.client.HTTPResponse,
+                 release: Callable[[bool], None], max_body: int, sock: Optional[socket.socket] = None) -> None:
+        self.request = request
+        self._sock = sock
+        self._raw = raw
+        self._release: Optional[Callable[[bool], None]] = release
+        self._max_body = max_body
+        self._content: Optional[bytes] = None
+        self.status_code: int = raw.status
+        self.reason: str = raw.reason
+        self.headers: Any = raw.headers  # an email.message.Message: case-insensitive get()
+
+    @property
+    def content_type(self) -> Optional[str]:
+        value: Optional[str] = self.headers.get("Content-Type")
+        return value
+
+    @property
+    def is_closed(self) -> bool:
+        return self._release is None
+
+    @property
+    def content(self) -> bytes:
+        return self.read()
+
+    def read(self) -> bytes:
+        """The whole body (up to the size cap, past which ServiceResponseError)."""
+        if self._content is None:
+            if self._release is None:
+                raise ServiceResponseError("the response was closed before its body was read")
+            chunks, size = [], 0
+            for chunk in self.iter_bytes():
+                size += len(chunk)
+                if size > self._max_body:
+                    self.close()
+                    raise ServiceResponseError("response body exceeds the cap of {} bytes "
+                                               "(max_response_bytes)".format(self._max_body))
+                chunks.append(chunk)
+            self._content = b"".join(chunks)
+        return self._content
+
+    def text(self, encoding: Optional[str] = None) -> str:
+        return self.read().decode(encoding or "utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.read())
+
+    def iter_bytes(self, chunk_size: int = 65536) -> Iterator[bytes]:
+        """The body as it arrives: each chunk is yielded as soon as it is read."""
+        if self._content is not None:
+            if self._content:
+                yield self._content
+            return
+        raw = self._raw
+        length = raw.length
+        try:
+            if length is not None and length <= chunk_size:
+                chunk = raw.read()  # known, small: one read, exact size
+                if chunk:
+                    yield chunk
+            while True:
+                chunk = raw.read1(chunk_size)
+                if not chunk:
+                    break
+                yield chunk
+        except socket.timeout as exc:
+            self.close()
+            raise ServiceResponseError("read timed out while receiving the response body", error=exc) from None
+        except (OSError, http.client.HTTPException) as exc:
+            self.close()
+            raise ServiceResponseError("the response body broke off: {}".format(_describe_exc(exc)),
+                                       error=exc) from None
+        self._finish(reusable=True)
+
+    def _finish(self, reusable: bool) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            release(reusable and self._raw.isclosed() and not self._raw.will_close)
+
+    def close(self) -> None:
+        """Stop reading; the connection is closed unless the body was read to its end."""
+        self._finish(reusable=False)
+
+    def _drain(self, chunks: Iterator[bytes], timeout: float = 0.25, limit: int = 65536) -> None:
+        """After the last event: let the body end so the connection is reused, or close it.
+
+        ``chunks`` is the ``iter_bytes()`` iterator being read; a server that keeps
+        the body open past ``timeout`` or sends more than ``limit`` loses the connection.
+        """
+        if self._release is None:
+            return
+        if self._sock is not None:
+            self._sock.settimeout(timeout)
+        size = 0
+        try:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    break
+        except AzureError:
+            pass
+        self.close()
+
+    def __enter__(self) -> "HttpResponse":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<HttpResponse: {} {}>".format(self.status_code, self.reason)
+
+
+def _describe_exc(exc: BaseException) -> str:
+    text = str(exc)
+    return "{}: {}".format(type(exc).__name__, text) if text else type(exc).__name__
+
+
+# =============================================================================
+# Server-sent events: the WHATWG HTML standard, "Parsing an event stream"
+# =============================================================================
+
+class ServerSentEvent:
+    """One dispatched event.  ``id`` is the last event ID in force when it was dispatched."""
+
+    __slots__ = ("event", "data", "id", "retry")
+
+    def __init__(self, event: str = "message", data: str = "", id: str = "",
+                 retry: Optional[int] = None) -> None:
+        self.event, self.data, self.id, self.retry = event, data, id, retry
+
+    def json(self) -> Any:
+        """``data`` decoded as JSON."""
+        return json.loads(self.data)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ServerSentEvent):
+            return NotImplemented
+        return (self.event, self.data, self.id, self.retry) == (other.event, other.data, other.id, other.retry)
+
+    def __repr__(self) -> str:
+        return "ServerSentEvent(event={!r}, data={!r}, id={!r}, retry={!r})".format(
+            self.event, self.data, self.id, self.retry)
+
+
+class SSEParser:
+    """Incremental event-stream parser: feed it bytes as they arrive.
+
+    The steps follow the standard: decode UTF-8 (a BOM dropped, bad bytes
+    become U+FFFD, characters split across chunks joined); cut lines at CRLF,
+    LF or CR (a CR that ends one chunk and an LF that starts the next are one
+    line end); interpret each line as a field; dispatch on a blank line.
+    ``max_line_bytes`` and ``max_event_bytes`` bound memory whatever is fed.
+    """
+
+    def __init__(self, *, max_line_bytes: int = 8 * 1024 * 1024, max_event_bytes: int = 16 * 1024 * 1024) -> None:
+        self.last_event_id = ""
+        self.retry: Optional[int] = None
+        self.max_line_bytes = max_line_bytes
+        self.max_event_bytes = max_event_bytes
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._started = False  # past the optional BOM
+        self._after_cr = False  # the last chunk ended in CR: skip one LF
+        self._partial = ""  # the unfinished last line
+        self._reset_event()
+
+    def _reset_event(self) -> None:
+        self._event_type = ""
+        self._data: List[str] = []
+        self._data_size = 0
+        self._event_retry: Optional[int] = None
+
+    # -- step 1: bytes to text -------------------------------------------------
+    def feed(self, chunk: bytes) -> List[ServerSentEvent]:
+        """The events that ``chunk`` completes (often none, sometimes several)."""
+        text = self._decoder.decode(chunk)
+        if not self._started:
+            if not text:
+                return []
+            self._started = True
+            if text[0] == "\ufeff":
+                text = text[1:]
+        return self._feed_text(text)
+
+    def close(self) -> List[ServerSentEvent]:
+        """End of stream.  An event without its blank line is discarded, as the standard says."""
+        events = self._feed_text(self._decoder.decode(b"", final=True))
+        self._partial = ""
+        self._reset_event()
+        return events
+
+    # -- step 2: text to lines -------------------------------------------------
+    def _feed_text(self, text: str) -> List[ServerSentEvent]:
+        if self._after_cr and text:
+            self._after_cr = False
+            if text[0] == "\n":
+                text = text[1:]
+        if "\r" in text:
+            self._after_cr = text.endswith("\r")
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\n" not in text:
+            self._partial += text
+            if len(self._partial) > self.max_line_bytes:
+                self._too_big("line", self.max_line_bytes, "max_sse_line_bytes")
+            return []
+        lines = text.split("\n")
+        lines[0] = self._partial + lines[0]
+        self._partial = lines.pop()
+        if len(self._partial) > self.max_line_bytes:
+            self._too_big("line", self.max_line_bytes, "max_sse_line_bytes")
+        return self._lines(lines)
+
+    # -- step 3: lines to fields, fields to events -----------------------------
+    def _lines(self, lines: List[str]) -> List[ServerSentEvent]:
+        events: List[ServerSentEvent] = []
+        for line in lines:
+            if not line:
+                self._dispatch(events)
+                continue
+            if line.startswith("data:"):  # the common case first
+                field, value = "data", line[5:]
+            elif line[0] == ":":
+                continue  # a comment
+            else:
+                field, sep, value = line.partition(":")
+            if value[:1] == " ":
+                value = value[1:]
+            if field == "data":
+                self._data_size += len(value) + 1
+                if self._data_size > self.max_event_bytes:
+                    self._too_big("event", self.max_event_bytes, "max_sse_event_bytes")
+                self._data.append(value)
+            elif field == "event":
+                self._event_type = value
+            elif field == "id":
+                if "\x00" not in value:
+                    self.last_event_id = value
+            elif field == "retry":
+                if value.isdigit() and value.isascii():
+                    self.retry = self._event_retry = int(value)
+            # any other field is ignored
+        return events
+
+    def _dispatch(self, events: List[ServerSentEvent]) -> None:
+        if self._data:
+            events.append(ServerSentEvent(self._event_type or "message", "\n".join(self._data),
+                                          self.last_event_id, self._event_retry))
+        self._reset_event()
+
+    def _too_big(self, what: str, limit: int, setting: str) -> None:
+        self._partial = ""
+        self._reset_event()
+        raise ServiceResponseError("server-sent {} exceeds the cap of {} bytes ({})".format(what, limit, setting))
+
+
+# =============================================================================
+# Transport: kept-alive connections, timeouts, retries, redirects, size caps
+# =============================================================================
+
+_RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
+_REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+# Never sent to another origin, never logged.
+_SECRET_HEADERS = frozenset(("authorization", "api-key", "proxy-authorization", "cookie",
+                             "x-api-key", "ocp-apim-subscription-key"))
+_MAX_IDLE_PER_ORIGIN = 16
+
+
+@dataclasses.dataclass
+class _Options:
+    """Transport settings: the client's, with a call's keyword arguments on top."""
+
+    connection_timeout: float = 300.0
+    read_timeout: float = 300.0
+    retry_total: int = 3
+    retry_backoff_factor: float = 0.8
+    retry_backoff_max: float = 60.0
+    max_redirects: int = 5
+    max_response_bytes: int = 64 * 1024 * 1024
+    max_sse_line_bytes: int = 8 * 1024 * 1024
+    max_sse_event_bytes: int = 16 * 1024 * 1024
+    logging_enable: bool = False
+
+    def updated(self, settings: Dict[str, Any]) -> "_Options":
+        """A copy with ``settings`` applied (None leaves a setting as it is), checked."""
+        changes = {k: v for k, v in settings.items() if v is not None}
+        if not changes:
+            return self
+        for name, value in changes.items():
+            if name == "logging_enable":
+                continue
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ValueError("{} must be a number >= 0, not {!r}".format(name, value))
+        return dataclasses.replace(self, **changes)
+
+
+_OPTION_NAMES = frozenset(f.name for f in dataclasses.fields(_Options))
+
+
+def _pop_options(kwargs: Dict[str, Any]) -> Dict[str, Any]:
+    return {name: kwargs.pop(name) for name in list(kwargs) if name in _OPTION_NAMES}
+
+
+def _logger() -> "logging.Logger":
+    import logging
+    return logging.getLogger("chatclient")
+
+
+def _redacted(headers: Mapping[str, str], secrets: Iterable[str]) -> Dict[str, str]:
+    hidden = {s.lower() for s in secrets} | _SECRET_HEADERS
+    return {k: ("REDACTED" if k.lower() in hidden else v) for k, v in headers.items()}
+
+
+def _origin(url: str) -> Tuple[str, str, int]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("the URL has an invalid port") from None
+    if not parts.hostname or scheme not in ("http", "https"):
+        raise ValueError("not an http(s) URL with a host: {!r}".format(url.split("?")[0]))
+    return scheme, parts.hostname, port or (443 if scheme == "https" else 80)
+
+
+def _readable_now(sock: socket.socket) -> bool:
+    """Whether an idle socket has something to read: for a kept-alive connection,
+    that is the server's close (or junk), so it must not be reused."""
+    import select
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([sock], [], [], 0)[0])
+
+
+def _close_connection(conn: http.client.HTTPConnection) -> None:
+    sock = conn.sock
+    if sock is not None:
+        try:  # wakes a thread blocked reading this socket (an abandoned stream)
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    conn.close()
+
+
+class _Body:
+    """A request body that can be sent again byte for byte (a file is rewound)."""
+
+    def __init__(self, content: Any) -> None:
+        self.data: Optional[bytes] = None
+        self.file: Any = None
+        if content is None or isinstance(content, bytes):
+            self.data = content
+        elif isinstance(content, (bytearray, memoryview)):
+            self.data = bytes(content)
+        elif isinstance(content, str):
+            self.data = content.encode("utf-8")
+        elif hasattr(content, "read"):
+            if getattr(content, "seekable", lambda: False)():
+                self.file, self.start = content, content.tell()
+                self.length = content.seek(0, 2) - self.start
+                content.seek(self.start)
+            else:
+                data = content.read()
+                self.data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        else:
+            raise TypeError("a request body must be bytes, str, a file or a JSON-able mapping, not {}".format(
+                type(content).__name__))
+
+    def send(self, conn: http.client.HTTPConnection, method: str) -> None:
+        if self.file is not None:
+            conn.putheader("Content-Length", str(self.length))
+            conn.endheaders()
+            self.file.seek(self.start)
+            while True:
+                block = self.file.read(65536)
+                if not block:
+                    break
+                conn.send(block.encode("utf-8") if isinstance(block, str) else block)
+        elif self.data is not None:
+            conn.putheader("Content-Length", str(len(self.data)))
+            conn.endheaders(self.data)
+        else:
+            if method in ("POST", "PUT", "PATCH"):
+                conn.putheader("Content-Length", "0")
+            conn.endheaders()
+
+
+class _Transport:
+    """Sends requests over a pool of kept-alive connections; safe to share across threads."""
+
+    def __init__(self, connection_verify: Union[bool, str] = True, ssl_context: "Optional[ssl.SSLContext]" = None) -> None:
+        self._verify = connection_verify
+        self._ssl_context = ssl_context
+        self._idle: Dict[Tuple[str, str, int], List[http.client.HTTPConnection]] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+        self._proxies: Dict[Tuple[str, str, int], Optional[Tuple[str, int, Dict[str, str]]]] = {}
+        self.connections_opened = 0
+
+    def _proxy(self, key: Tuple[str, str, int]) -> Optional[Tuple[str, int, Dict[str, str]]]:
+        if key not in self._proxies:
+            self._proxies[key] = _proxy_for(key[0], key[1])
+        return self._proxies[key]
+
+    # -- connections -----------------------------------------------------------
+    def _context(self) -> "ssl.SSLContext":
+        if self._ssl_context is None:
+            import ssl
+            verify = self._verify
+            if verify is False:
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            elif isinstance(verify, str):
+                context = ssl.create_default_context(**{"capath" if os.path.isdir(verify) else "cafile": verify})
+            else:
+                context = ssl.create_default_context()
+            self._ssl_context = context
+        return self._ssl_context
+
+    def _connect(self, key: Tuple[str, str, int], options: _Options) -> http.client.HTTPConnection:
+        scheme, host, port = key
+        proxy = self._proxy(key)
+        conn: http.client.HTTPConnection
+        target_host, target_port = (proxy[0], proxy[1]) if proxy else (host, port)
+        if scheme == "https":
+            conn = http.client.HTTPSConnection(target_host, target_port, timeout=options.connection_timeout,
+                                               context=self._context())
+            if proxy:
+                conn.set_tunnel(host, port, headers=proxy[2])
+        else:
+            conn = http.client.HTTPConnection(target_host, target_port, timeout=options.connection_timeout)
+        try:
+            conn.connect()
+        except socket.timeout as exc:
+            _close_connection(conn)
+            raise ServiceRequestError("connecting to {}:{} timed out after {}s (connection_timeout)".format(
+                host, port, options.connection_timeout), error=exc) from None
+        except (OSError, http.client.HTTPException) as exc:
+            _close_connection(conn)
+            raise ServiceRequestError("cannot connect to {}:{}: {}".format(host, port, _describe_exc(exc)),
+                                      error=exc) from None
+        with self._lock:
+            self.connections_opened += 1
+        return conn
+
+    def _acquire(self, key: Tuple[str, str, int]) -> Optional[http.client.HTTPConnection]:
+        with self._lock:
+            idle = self._idle.get(key)
+            while idle:
+                conn = idle.pop()
+                if conn.sock is not None and not _readable_now(conn.sock):
+                    return conn
+                _close_connection(conn)
+        return None
+
+    def _release(self, key: Tuple[str, str, int], conn: http.client.HTTPConnection, reusable: bool) -> None:
+        if reusable and not self._closed:
+            with self._lock:
+                idle = self._idle.setdefault(key, [])
+                if len(idle) < _MAX_IDLE_PER_ORIGIN:
+                    idle.append(conn)
+                    return
+        _close_connection(conn)
+
+    def close(self) -> None:
+        """Close every idle connection; the transport stays usable."""
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for conns in idle.values():
+            for conn in conns:
+                _close_connection(conn)
+
+    # -- one exchange ----------------------------------------------------------
+    def _exchange(self, request: HttpRequest, url: str, body: _Body, options: _Options) -> HttpResponse:
+        """Send once and read the status and headers.  A kept-alive connection that
+        the server has closed is replaced by a fresh one, without counting a retry."""
+        key = _origin(url)
+        parts = urlsplit(url)
+        target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+        if key[0] == "http" and self._proxy(key) is not None:
+            target = url  # a plain-http proxy wants the absolute URL
+        for attempt in range(2):
+            conn = self._acquire(key) if attempt == 0 else None
+            reused = conn is not None
+            if conn is None:
+                conn = self._connect(key, options)
+            try:
+                if conn.sock is not None:
+                    conn.sock.settimeout(options.read_timeout)
+                conn.putrequest(request.method, target)
+                for name, value in request.headers.items():
+                    conn.putheader(name, value)
+                body.send(conn, request.method)
+                raw = conn.getresponse()
+            except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError) as exc:
+                _close_connection(conn)
+                if reused:
+                    continue  # the server closed it while idle: the request never arrived
+                raise ServiceResponseError("the connection broke: {}".format(_describe_exc(exc)), error=exc) from None
+            except socket.timeout as exc:
+                _close_connection(conn)
+                raise ServiceResponseError("no response within {}s (read_timeout)".format(options.read_timeout),
+                                           error=exc) from None
+            except http.client.LineTooLong as exc:
+                _close_connection(conn)
+                raise ServiceResponseError("a response header line exceeds http.client's cap of 65536 bytes",
+                                           error=exc) from None
+            except (OSError, http.client.HTTPException) as exc:
+                _close_connection(conn)
+                raise ServiceResponseError("the response broke: {}".format(_describe_exc(exc)), error=exc) from None
+            used = conn
+            return HttpResponse(request, raw, lambda ok: self._release(key, used, ok), options.max_response_bytes,
+                                conn.sock)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- retries, redirects, auth ----------------------------------------------
+    def send(self, request: HttpRequest, options: _Options, auth: Optional[AuthHook] = None,
+             auth_origin: Optional[Tuple[str, str, int]] = None) -> HttpResponse:
+        """Send ``request``, following redirects and retrying what may be retried.
+
+        Credentials (the auth hook's headers and any secret header) go only to
+        ``auth_origin``; the response's body is left unread.
+        """
+        body = _Body(request.content)
+        method, url = request.method, request.url
+        retries = hops = 0
+        while True:
+            attempt = HttpRequest(method, url, headers=request.headers)
+            attempt.content = request.content
+            secrets = set(_SECRET_HEADERS)
+            if _origin(url) == auth_origin and auth is not None:
+                before = {k.lower() for k in attempt.headers}
+                auth(attempt)
+                secrets.update(k.lower() for k in attempt.headers if k.lower() not in before)
+            elif auth_origin is not None:
+                for name in [k for k in attempt.headers if k.lower() in _SECRET_HEADERS]:
+                    del attempt.headers[name]
+            for name, value in attempt.headers.items():
+                if not isinstance(value, str):
+                    raise TypeError("header {!r} must be a str, not {}".format(name, type(value).__name__))
+                if _BAD_HEADER_CHARS.search(value):
+                    raise ValueError("header {!r} contains a line break, a NUL or a character outside "
+                                     "latin-1 (its value is not shown)".format(name))
+            if options.logging_enable:
+                _logger().debug("Request: %s %s\nHeaders: %s\nBody: %s", method, url,
+                                _redacted(attempt.headers, secrets), _body_preview(body))
+            try:
+                response = self._exchange(attempt, url, body, options)
+            except ServiceRequestError as exc:
+                if retries >= options.retry_total:
+                    raise
+                retries += 1
+                self._wait(retries, None, options, "{} {}: {}".format(method, url, exc))
+                continue
+            status = response.status_code
+            if options.logging_enable:
+                _logger().debug("Response: %s %s\nHeaders: %s", status, response.reason,
+                                _redacted(dict(response.headers.items()), secrets))
+            if status in _REDIRECT_STATUSES and response.headers.get("Location"):
+                method, url, body = self._redirect(response, method, url, body, hops, options)
+                hops += 1
+                continue
+            if status in _RETRY_STATUSES and retries < options.retry_total:
+                delay = _retry_after(response.headers)
+                _discard(response)
+                retries += 1
+                self._wait(retries, delay, options, "{} {}: status {}".format(method, url, status))
+                continue
+            return response
+
+    @staticmethod
+    def _wait(retry: int, delay: Optional[float], options: _Options, why: str) -> None:
+        if delay is None:
+            import random
+            delay = options.retry_backoff_factor * (2 ** (retry - 1)) * random.uniform(0.8, 1.2)
+        delay = max(0.0, min(delay, options.retry_backoff_max))
+        _logger().info("Retry %d of %d in %.2fs after %s", retry, options.retry_total, delay, why)
+        time.sleep(delay)
+
+    @staticmethod
+    def _redirect(response: HttpResponse, method: str, url: str, body: _Body, hops: int,
+                  options: _Options) -> Tuple[str, str, _Body]:
+        status, location = response.status_code, response.headers.get("Location", "")
+        new_url = urljoin(url, location)
+        problem = None
+        if hops >= options.max_redirects:
+            _discard(response)
+            raise TooManyRedirectsError("stopped after {} redirects (max_redirects); the last one, {} to {}".format(
+                hops, status, location), response=response)
+        if urlsplit(new_url).scheme.lower() not in ("http", "https"):
+            problem = "redirect to a URL that is not http(s)"
+        elif url.lower().startswith("https:") and new_url.lower().startswith("http:"):
+            problem = "redirect from https to plain http refused"
+        elif status in (301, 302, 303) and method not in ("GET", "HEAD"):
+            problem = ("a {} is not re-sent as a GET without its body; only 307 and 308 keep the method "
+                       "(update the endpoint to the new location)".format(method))
+        if problem is not None:
+            _discard(response)
+            raise HttpResponseError("{} {} to {}: {}".format(status, response.reason, location, problem),
+                                    response=response)
+        _discard(response)
+        return method, new_url, body
+
+
+def _discard(response: HttpResponse) -> None:
+    """Read a small unwanted body so the connection can be reused; close a big one."""
+    length = response.headers.get("Content-Length")
+    if length is not None and length.isdigit() and int(length) <= 65536:
+        try:
+            response.read()
+            return
+        except AzureError:
+            pass
+    response.close()
+
+
+def _retry_after(headers: Any) -> Optional[float]:
+    """The server's requested wait in seconds, from the headers Azure and HTTP define."""
+    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
+        value = headers.get(name)
+        if value:
+            try:
+                return float(value) / 1000.0
+            except ValueError:
+                pass
+    value = headers.get("Retry-After")
+    if value:
+        try:
+            return float(value)
+        except ValueError:
+            import email.utils
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                return None
+            if when is not None:
+                return when.timestamp() - time.time()
+    return None
+
+
+def _body_preview(body: _Body) -> str:
+    if body.file is not None:
+        return "<file, {} bytes>".format(body.length)
+    if body.data is None:
+        return ""
+    text = body.data[:4096].decode("utf-8", "replace")
+    return text + ("..." if len(body.data) > 4096 else "")
+
+
+def _proxy_for(scheme: str, host: str) -> Optional[Tuple[str, int, Dict[str, str]]]:
+    """The proxy for ``scheme`` from the environment, as urllib reads it, or None.
+
+    Returns (host, port, headers for the proxy).  urllib.request is imported
+    only when some ``*_proxy`` variable is set.
+    """
+    if not any(name.lower().endswith("_proxy") for name in os.environ):
+        return None
+    import urllib.request
+    proxies = urllib.request.getproxies_environment()
+    if urllib.request.proxy_bypass_environment(host, proxies):
+        return None
+    proxy = proxies.get(scheme)
+    if not proxy:
+        return None
+    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+    headers: Dict[str, str] = {}
+    if parts.username is not None:
+        import base64
+        from urllib.parse import unquote
+        userinfo = "{}:{}".format(unquote(parts.username), unquote(parts.password or ""))
+        headers["Proxy-Authorization"] = "Basic " + base64.b64encode(userinfo.encode("utf-8")).decode("ascii")
+    return parts.hostname or "", parts.port or 8080, headers
+
+
+# =============================================================================
+# Streaming chat completions
+# =============================================================================
+
+Item = Union[StreamingChatCompletionsUpdate, BaseException]
+
+
+class _ChatStreamDecoder:
+    """Bytes of a chat-completions event stream to updates: the core that the sync
+    and async streams share.
+
+    ``feed`` and ``end`` return updates and, in order among them, the errors to
+    raise once the updates before them have been delivered.
+    """
+
+    def __init__(self, response: Any, max_line_bytes: int, max_event_bytes: int) -> None:
+        self._response = response if isinstance(response, HttpResponse) else None
+        self._parser = SSEParser(max_line_bytes=max_line_bytes, max_event_bytes=max_event_bytes)
+        self.done = False  # "data: [DONE]" arrived
+        self._unfinished: Dict[Any, bool] = {}  # choice index -> still lacks a finish_reason
+        self._received = False
+        self._final = _Accumulator()
+
+    def feed(self, chunk: bytes) -> List[Item]:
+        if self.done:
+            return []
+        try:
+            events = self._parser.feed(chunk)
+        except ServiceResponseError as exc:
+            return [exc]
+        items: List[Item] = []
+        for event in events:
+            item = self._event(event)
+            if item is not None:
+                items.append(item)
+                if not isinstance(item, StreamingChatCompletionsUpdate):
+                    break
+            if self.done:
+                break
+        return items
+
+    def end(self) -> List[Item]:
+        """The body ended: an error if it ended before the stream was complete."""
+        if self.done:
+            return []
+        items = [item for item in map(self._event, self._parser.close()) if item is not None]
+        unfinished = [index for index, open_ in self._unfinished.items() if open_]
+        if not self.done and (unfinished or not self._received):
+            what = "choice {} had no finish_reason".format(unfinished[0]) if unfinished else "no event arrived"
+            items.append(ServiceResponseError(
+                "the stream ended before data: [DONE] ({}): the answer is incomplete".format(what)))
+        self.done = True
+        return items
+
+    def _event(self, event: ServerSentEvent) -> Optional[Item]:
+        data = event.data
+        if data == "[DONE]":
+            self.done = True
+            return None
+        if event.event == "error":
+            return self._error({"message": data}, data)
+        try:
+            obj = json.loads(data)
+        except ValueError:
+            return DecodeError("a stream event is not JSON: {!r}".format(data[:200]), response=self._response,
+                               error_model=ODataV4Format({}))
+        if not isinstance(obj, dict):
+            return DecodeError("a stream event is not a JSON object: {!r}".format(data[:200]),
+                               response=self._response, error_model=ODataV4Format({}))
+        if obj.get("error"):
+            inner = obj["error"]
+            return self._error(inner if isinstance(inner, Mapping) else {"message": str(inner)}, data)
+        update = StreamingChatCompletionsUpdate._from_json(obj)
+        self._received = True
+        self._final.add(obj)
+        choices = update.choices
+        if choices:
+            for choice in choices:
+                if isinstance(choice, StreamingChatChoiceUpdate):
+                    self._unfinished[choice.index] = choice.finish_reason is None and \
+                        self._unfinished.get(choice.index, True)
+        return update if choices or update.usage else None
+
+    def _error(self, body: Mapping[str, Any], data: str) -> HttpResponseError:
+        if isinstance(body.get("message"), str) and body["message"].startswith("{"):
+            try:  # "event: error" whose data is itself an error object
+                inner = _error_object(json.loads(body["message"]))
+                if inner is not None:
+                    body = inner
+            except ValueError:
+                pass
+        error = ODataV4Format(body)
+        return HttpResponseError("the service sent an error in the stream: ({}) {}".format(error.code, error.message),
+                                 response=self._response, error_model=error)
+
+    def final_completion(self) -> ChatCompletions:
+        return self._final.result()
+
+
+class _Accumulator:
+    """Adds stream chunks up into the JSON of the whole ChatCompletions."""
+
+    def __init__(self) -> None:
+        self._head: Dict[str, Any] = {}
+        self._choices: Dict[Any, Dict[str, Any]] = {}
+        self._usage: Any = None
+
+    def add(self, chunk: Dict[str, Any]) -> None:
+        for key in ("id", "created", "model"):
+            if chunk.get(key) is not None and key not in self._head:
+                self._head[key] = chunk[key]
+        if chunk.get("usage"):
+            self._usage = chunk["usage"]
+        for choice in chunk.get("choices") or ():
+            if not isinstance(choice, dict):
+                continue
+            state = self._choices.setdefault(choice.get("index", 0), {"role": None, "content": [], "tools": {}})
+            if choice.get("finish_reason") is not None:
+                state["finish_reason"] = choice["finish_reason"]
+            delta = choice.get("delta") or {}
+            if delta.get("role"):
+                state["role"] = delta["role"]
+            if delta.get("content"):
+                state["content"].append(delta["content"])
+            for position, call in enumerate(delta.get("tool_calls") or ()):
+                tool = state["tools"].setdefault(call.get("index", position),
+                                                 {"id": None, "type": "function", "name": [], "arguments": []})
+                tool["id"] = tool["id"] or call.get("id")
+                function = call.get("function") or {}
+                tool["name"].append(function.get("name") or "")
+                tool["arguments"].append(function.get("arguments") or "")
+
+    def result(self) -> ChatCompletions:
+        choices = []
+        for index in sorted(self._choices, key=lambda i: (not isinstance(i, int), i if isinstance(i, int) else 0)):
+            state = self._choices[index]
+            message: Dict[str, Any] = {"role": state["role"] or "assistant",
+                                       "content": "".join(state["content"]) if state["content"] else None}
+            if state["tools"]:
+                message["tool_calls"] = [
+                    {"id": t["id"], "type": t["type"],
+                     "function": {"name": "".join(t["name"]), "arguments": "".join(t["arguments"])}}
+                    for _, t in sorted(state["tools"].items(), key=lambda kv: str(kv[0]).zfill(8))]
+            choices.append({"index": index, "finish_reason": state.get("finish_reason"), "message": message})
+        body = dict(self._head, object="chat.completion", choices=choices)
+        if self._usage is not None:
+            body["usage"] = self._usage
+        return ChatCompletions._from_json(body)
+
+
+class StreamingChatCompletions(Iterator[StreamingChatCompletionsUpdate]):
+    """The updates of a streamed chat completion, each yielded as soon as its event
+    is complete.  A context manager; ``close()`` stops early.
+
+    Build one from any response with ``iter_bytes()`` and ``close()``.
+    """
+
+    def __init__(self, response: Any, *, max_sse_line_bytes: int = _Options.max_sse_line_bytes,
+                 max_sse_event_bytes: int = _Options.max_sse_event_bytes) -> None:
+        self._response = response
+        self._chunks: Iterator[bytes] = iter(response.iter_bytes())
+        self._decoder = _ChatStreamDecoder(response, max_sse_line_bytes, max_sse_event_bytes)
+        self._pending: List[Item] = []
+        self._ended = False
+
+    def __iter__(self) -> "StreamingChatCompletions":
+        return self
+
+    def __next__(self) -> StreamingChatCompletionsUpdate:
+        while not self._pending:
+            if self._ended:
+                raise StopIteration
+            if self._decoder.done:
+                self._ended = True
+                self._settle()
+                raise StopIteration
+            try:
+                chunk = next(self._chunks)
+            except StopIteration:
+                self._pending = self._decoder.end()
+                self._ended = True
+                self.close()
+                continue
+            except BaseException:
+                self._ended = True
+                self.close()
+                raise
+            self._pending = self._decoder.feed(chunk)
+        item = self._pending.pop(0)
+        if isinstance(item, BaseException):
+            self._pending, self._ended = [], True
+            self.close()
+            raise item
+        return item
+
+    def _settle(self) -> None:
+        if isinstance(self._response, HttpResponse):
+            self._response._drain(self._chunks)
+        else:
+            self.close()
+
+    def get_final_completion(self) -> ChatCompletions:
+        """The ChatCompletions these updates add up to (reading the rest of the stream first)."""
+        for _ in self:
+            pass
+        return self._decoder.final_completion()
+
+    def close(self) -> None:
+        self._ended = True
+        self._response.close()
+
+    def __enter__(self) -> "StreamingChatCompletions":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+# =============================================================================
+# Clients
+# =============================================================================
+
+# The keyword settings of each client, in the order the SDK puts them in the body.
+_CHAT_SETTINGS = ("frequency_penalty", "max_tokens", "model", "presence_penalty", "response_format",
+                  "seed", "stop", "temperature", "tool_choice", "tools", "top_p")
+_EMBED_SETTINGS = ("dimensions", "encoding_format", "input_type", "model")
+
+
+def _response_format(value: Any) -> Any:
+    """The wire form of ``response_format``: "text", "json_object" or a JsonSchemaFormat."""
+    if value is None or isinstance(value, Mapping):
+        return value
+    if isinstance(value, JsonSchemaFormat):
+        return {"type": "json_schema", "json_schema": value}
+    if value in ("text", "json_object"):
+        return {"type": str(value)}
+    raise ValueError("Unsupported `response_format` {!r}: use \"text\", \"json_object\" or a "
+                     "JsonSchemaFormat".format(value))
+
+
+def _request_id() -> str:
+    h = os.urandom(16).hex()
+    return "{}-{}-4{}-{}-{}".format(h[:8], h[8:12], h[13:16], h[16:20], h[20:])
+
+
+def _check_list(value: Any, name: str, kinds: Tuple[type, ...], what: str) -> None:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise TypeError("{} must be a list of {}, not {}".format(name, what, type(value).__name__))
+    for i, item in enumerate(value):
+        if not isinstance(item, kinds):
+            raise TypeError("{}[{}] must be {}, not {}".format(name, i, what, type(item).__name__))
+
+
+class _Client:
+    """What every client shares: endpoint, auth, headers, settings, transport."""
+
+    _SETTINGS: ClassVar[Tuple[str, ...]] = ()
+
+    def __init__(self, endpoint: str, credential: Any, *, api_version: Optional[str] = DEFAULT_API_VERSION,
+                 credential_scopes: Optional[Sequence[str]] = None, headers: Optional[Mapping[str, str]] = None,
+                 user_agent: Optional[str] = None, connection_verify: Union[bool, str] = True,
+                 ssl_context: "Optional[ssl.SSLContext]" = None, model_extras: Optional[Dict[str, Any]] = None,
+                 **kwargs: Any) -> None:
+        if not isinstance(endpoint, str):
+            raise TypeError("endpoint must be a str, not {}".format(type(endpoint).__name__))
+        self._auth_origin = _origin(endpoint)
+        base, _, query = endpoint.partition("?")
+        self._endpoint = endpoint
+        self._base = base.rstrip("/")
+        self._query = query
+        self._api_version = api_version or None  # None or "" sends no api-version (OpenAI)
+        self._auth = _auth_hook(credential, list(credential_scopes or DEFAULT_SCOPES))
+        self._headers = CaseInsensitiveDict(headers)
+        self._user_agent = (user_agent + " " if user_agent else "") + _USER_AGENT
+        if model_extras is not None and not isinstance(model_extras, Mapping):
+            raise TypeError("model_extras must be a dict, not {}".format(type(model_extras).__name__))
+        self._model_extras = model_extras
+        self._defaults = {name: kwargs.pop(name, None) for name in self._SETTINGS}
+        if "response_format" in self._defaults:
+            self._defaults["response_format"] = _response_format(self._defaults["response_format"])
+        self._options = _Options().updated(_pop_options(kwargs))
+        if kwargs:
+            raise TypeError("{}() got an unexpected keyword argument {!r}".format(type(self).__name__,
+                                                                                  next(iter(kwargs))))
+        self._transport = _Transport(connection_verify, ssl_context)
+        self._model_info: Optional[ModelInfo] = None
+
+    # -- requests --------------------------------------------------------------
+    def _url(self, path: str, params: Optional[Mapping[str, Any]] = None) -> str:
+        query: List[Tuple[str, Any]] = list((params or {}).items())
+        if self._api_version and not any(k == "api-version" for k, _ in query):
+            query.append(("api-version", self._api_version))
+        url = self._base + path + ("?" + self._query if self._query else "")
+        return _add_query(url, dict(query))
+
+    def _send(self, method: str, path: str, content: Any, call: Dict[str, Any],
+              extra_parameters: bool = False) -> Tuple[HttpResponse, _Options]:
+        """Send one API request: the client's headers, then the call's ``headers``,
+        ``params`` and transport settings on top.  Returns the response and the settings."""
+        options = self._options.updated(_pop_options(call))
+        headers, params = call.pop("headers", None), call.pop("params", None)
+        call.pop("error_map", None)  # azure-core's per-call mapping: ours is fixed
+        if call:
+            raise TypeError("unexpected keyword argument {!r}".format(next(iter(call))))
+        request = HttpRequest(method, self._url(path, params))
+        h = request.headers
+        h["User-Agent"] = self._user_agent
+        h["Accept"] = "application/json"
+        if content is not None:
+            h["Content-Type"] = "application/json"
+        if extra_parameters:
+            h["extra-parameters"] = ExtraParameters.PASS_THROUGH.value
+        h["x-ms-client-request-id"] = _request_id()
+        h.update(self._headers)
+        if headers:
+            h.update(headers)
+        request.content = content
+        return self._transport.send(request, options, self._auth, self._auth_origin), options
+
+    def _body(self, head: Dict[str, Any], call: Dict[str, Any], model_extras: Optional[Dict[str, Any]]) -> Tuple[bytes, bool]:
+        """The JSON body: ``head``, then each setting (the call's, else the client's),
+        then the model extras; keys whose value is None are left out."""
+        body = dict(head)
+        for name in self._SETTINGS:
+            value = call.pop(name)
+            body[name] = self._defaults[name] if value is None else value
+        extras = model_extras or self._model_extras
+        if extras:
+            if not isinstance(extras, Mapping):
+                raise TypeError("model_extras must be a dict, not {}".format(type(extras).__name__))
+            body.update(extras)
+        return _dumps({k: v for k, v in body.items() if v is not None}), bool(extras)
+
+    def _result(self, response: HttpResponse, model: Type[M]) -> M:
+        _raise_for_status(response)
+        data = response.read()
+        try:
+            obj = json.loads(data)
+        except ValueError:
+            raise DecodeError("the response body is not valid JSON (Content-Type: {})".format(
+                response.content_type), response=response) from None
+        if not isinstance(obj, dict):
+            raise DecodeError("the response body is JSON but not an object", response=response)
+        return model._from_json(obj)
+
+    def get_model_info(self, **kwargs: Any) -> ModelInfo:
+        """The model behind the endpoint (``GET /info``), asked once per client."""
+        if self._model_info is None:
+            try:
+                self._model_info = self._result(self._send("GET", "/info", None, kwargs)[0], ModelInfo)
+            except ResourceNotFoundError as exc:
+                exc.message = ("Model information is not available on this endpoint (`/info` route not "
+                               "supported).\n" + exc.message)
+                exc.args = (exc.message,)
+                raise
+        return self._model_info
+
+    def send_request(self, request: HttpRequest, *, stream: bool = False, **kwargs: Any) -> HttpResponse:
+        """Send any request with this client's auth and headers (not ``Accept``).
+
+        A relative URL is taken from the endpoint.  Unless ``stream`` is true the
+        body is read before this returns.
+        """
+        url = request.url
+        if not urlsplit(url).scheme:
+            url = self._base + "/" + url.lstrip("/")
+        options = self._options.updated(_pop_options(kwargs))
+        if kwargs:
+            raise TypeError("unexpected keyword argument {!r}".format(next(iter(kwargs))))
+        outgoing = HttpRequest(request.method, url, headers=self._headers)
+        outgoing.headers.setdefault("User-Agent", self._user_agent)
+        outgoing.headers.update(request.headers)
+        outgoing.content = request.content
+        response = self._transport.send(outgoing, options, self._auth, self._auth_origin)
+        if not stream:
+            response.read()
+        return response
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<{} endpoint={!r}>".format(type(self).__name__, self._base)
+
+    def __str__(self) -> str:
+        text = repr(self)
+        return text + "\n{}".format(self._model_info) if self._model_info else text
+
+
+class ChatCompletionsClient(_Client):
+    """Chat completions: ``complete(messages=[...])``.
+
+    Every setting given here (temperature, model, tools, ...) is a default
+    that ``complete()`` can override; ``None`` means "not sent".
+    """
+
+    _SETTINGS = _CHAT_SETTINGS
+
+    def __init__(self, endpoint: str, credential: Any, *, frequency_penalty: Optional[float] = None,
+                 presence_penalty: Optional[float] = None, temperature: Optional[float] = None,
+                 top_p: Optional[float] = None, max_tokens: Optional[int] = None,
+                 response_format: Any = None, stop: Optional[List[str]] = None,
+                 tools: Optional[List[ChatCompletionsToolDefinition]] = None, tool_choice: Any = None,
+                 seed: Optional[int] = None, model: Optional[str] = None,
+                 model_extras: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
+        super().__init__(endpoint, credential, frequency_penalty=frequency_penalty,
+                         presence_penalty=presence_penalty, temperature=temperature, top_p=top_p,
+                         max_tokens=max_tokens, response_format=response_format, stop=stop, tools=tools,
+                         tool_choice=tool_choice, seed=seed, model=model, model_extras=model_extras, **kwargs)
+
+    def complete(self, body: Any = _UNSET, *, messages: Any = _UNSET, stream: Optional[bool] = None,
+                 frequency_penalty: Optional[float] = None, presence_penalty: Optional[float] = None,
+                 temperature: Optional[float] = None, top_p: Optional[float] = None,
+                 max_tokens: Optional[int] = None, response_format: Any = None, stop: Optional[List[str]] = None,
+                 tools: Optional[List[ChatCompletionsToolDefinition]] = None, tool_choice: Any = None,
+                 seed: Optional[int] = None, model: Optional[str] = None,
+                 model_extras: Optional[Dict[str, Any]] = None,
+                 **kwargs: Any) -> Any:
+        """Chat completions for ``messages``: a ChatCompletions, or with ``stream=True``
+        a StreamingChatCompletions.
+
+        ``body`` (a dict, bytes or a file) is sent as it is instead, ignoring the
+        client's settings; ``body["stream"] is True`` makes it a streaming call.
+        Per call: ``headers``, ``params``, and the transport settings.
+        """
+        settings = dict(frequency_penalty=frequency_penalty, max_tokens=max_tokens, model=model,
+                        presence_penalty=presence_penalty, response_format=_response_format(response_format),
+                        seed=seed, stop=stop, temperature=temperature, tool_choice=tool_choice, tools=tools,
+                        top_p=top_p)
+        if body is not _UNSET:
+            if messages is not _UNSET or stream is not None or model_extras or any(
+                    v is not None for v in settings.values()):
+                raise TypeError("complete() takes either body or messages and settings, not both")
+            stream = isinstance(body, Mapping) and body.get("stream") is True
+            content = _dumps(body) if isinstance(body, Mapping) else body
+            extra = False
+        else:
+            if messages is _UNSET:
+                raise TypeError("complete() missing required argument: 'messages'")
+            _check_list(messages, "messages", (ChatRequestMessage, Mapping), "a chat message or a dict")
+            if tools is not None:
+                _check_list(tools, "tools", (ChatCompletionsToolDefinition, Mapping), "a tool definition or a dict")
+            settings.update(kwargs)
+            content, extra = self._body({"messages": messages, "stream": stream}, settings, model_extras)
+            kwargs = settings
+        response, options = self._send("POST", "/chat/completions", content, kwargs, extra)
+        if stream:
+            _raise_for_status(response)
+            return StreamingChatCompletions(response, max_sse_line_bytes=options.max_sse_line_bytes,
+                                            max_sse_event_bytes=options.max_sse_event_bytes)
+        return self._result(response, ChatCompletions)
+
+
+class _EmbeddingsBase(_Client):
+    _SETTINGS = _EMBED_SETTINGS
+    _PATH: ClassVar[str] = "/embeddings"
+    _INPUT: ClassVar[Tuple[Tuple[type, ...], str]] = ((str,), "a str")
+
+    def __init__(self, endpoint: str, credential: Any, *, dimensions: Optional[int] = None,
+                 encoding_format: Union[str, EmbeddingEncodingFormat, None] = None,
+                 input_type: Union[str, EmbeddingInputType, None] = None, model: Optional[str] = None,
+                 model_extras: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
+        super().__init__(endpoint, credential, dimensions=dimensions, encoding_format=encoding_format,
+                         input_type=input_type, model=model, model_extras=model_extras, **kwargs)
+
+    def embed(self, body: Any = _UNSET, *, input: Any = _UNSET, dimensions: Optional[int] = None,
+              encoding_format: Union[str, EmbeddingEncodingFormat, None] = None,
+              input_type: Union[str, EmbeddingInputType, None] = None, model: Optional[str] = None,
+              model_extras: Optional[Dict[str, Any]] = None, **kwargs: Any) -> EmbeddingsResult:
+        """Embeddings for ``input`` (or for a whole ``body`` sent as it is)."""
+        settings = dict(dimensions=dimensions, encoding_format=encoding_format, input_type=input_type, model=model)
+        if body is not _UNSET:
+            if input is not _UNSET or model_extras or any(v is not None for v in settings.values()):
+                raise TypeError("embed() takes either body or input and settings, not both")
+            content = _dumps(body) if isinstance(body, Mapping) else body
+            extra = False
+        else:
+            if input is _UNSET:
+                raise TypeError("embed() missing required argument: 'input'")
+            _check_list(input, "input", *self._INPUT)
+            settings.update(kwargs)
+            content, extra = self._body({"input": input}, settings, model_extras)
+            kwargs = settings
+        return self._result(self._send("POST", self._PATH, content, kwargs, extra)[0], EmbeddingsResult)
+
+
+class EmbeddingsClient(_EmbeddingsBase):
+    """Text embeddings: ``embed(input=["text", ...])``."""
+
+
+class ImageEmbeddingsClient(_EmbeddingsBase):
+    """Image embeddings: ``embed(input=[ImageEmbeddingInput.load(...), ...])``."""
+
+    _PATH = "/images/embeddings"
+    _INPUT = ((ImageEmbeddingInput, Mapping), "an ImageEmbeddingInput or a dict")
+
+
+_CLIENT_FOR_MODEL_TYPE: Dict[str, Type[_Client]] = {}
+for _names, _cls in (
+        (("chat_completion", "chat_completions", "chat", "completion", "completions"), ChatCompletionsClient),
+        (("embeddings", "embedding", "text_embedding", "text_embeddings"), EmbeddingsClient),
+        (("image_embeddings", "image_embedding"), ImageEmbeddingsClient)):
+    _CLIENT_FOR_MODEL_TYPE.update(dict.fromkeys(_names, _cls))
+
+
+def _client_class(model_info: ModelInfo) -> Type[_Client]:
+    model_type = model_info.model_type
+    if not model_type:
+        raise ValueError("The AI model information is missing a value for `model type`. "
+                         "Cannot create an appropriate client.")
+    key = re.sub(r"[-\s]+", "_", str(getattr(model_type, "value", model_type)).strip().lower())
+    cls = _CLIENT_FOR_MODEL_TYPE.get(key)
+    if cls is None:
+        raise ValueError("No client available to support AI model type `{}`".format(model_type))
+    return cls
+
+
+def load_client(endpoint: str, credential: Any, **kwargs: Any) -> Any:
+    """The client for the endpoint's model type, asked from ``GET /info``.
+
+    Keyword arguments go to the client's constructor; the model info is
+    cached on the returned client.
+    """
+    with ChatCompletionsClient(endpoint, credential, **kwargs) as probe:
+        try:
+            info = probe.get_model_info()
+        except ResourceNotFoundError as exc:
+            exc.message = ("`load_client` function does not work on this endpoint (`/info` route not "
+                           "supported). Please construct one of the clients (e.g. `ChatCompletionsClient`) "
+                           "directly.")
+            exc.args = (exc.message,)
+            raise
+    client = _client_class(info)(endpoint, credential, **kwargs)
+    client._model_info = info
+    return client
+
+
+# =============================================================================
+# Async clients: the same clients, each blocking step run in a worker thread
+# =============================================================================
+
+_thread_state = threading.local()  # the event loop that a worker thread serves
+
+
+def _resolve(value: Any) -> Any:
+    """``value``, or what it awaits to when an async credential returned a coroutine
+    to a worker thread: that coroutine runs on the event loop that asked."""
+    if hasattr(value, "__await__"):
+        import asyncio
+        loop = getattr(_thread_state, "loop", None)
+        if loop is None:
+            raise TypeError("an async credential can only be used with the async clients")
+        return asyncio.run_coroutine_threadsafe(value, loop).result()
+    return value
+
+
+class _Worker:
+    """Runs blocking calls in a thread pool of its own, so many requests can wait at once."""
+
+    def __init__(self, max_workers: int = 64) -> None:
+        self._max_workers = max_workers
+        self._pool: "Optional[concurrent.futures.ThreadPoolExecutor]" = None
+        self._lock = threading.Lock()
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        import asyncio
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._pool is None:
+                import concurrent.futures
+                self._pool = concurrent.futures.ThreadPoolExecutor(self._max_workers, "chatclient")
+            pool = self._pool
+
+        def call() -> T:
+            _thread_state.loop = loop
+            return fn(*args, **kwargs)
+        return await loop.run_in_executor(pool, call)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False)
+
+
+class _AsyncBody:
+    """An HttpResponse's body for ``async for``: each read runs in the worker."""
+
+    def __init__(self, response: HttpResponse, worker: _Worker) -> None:
+        self._response, self._worker = response, worker
+        self._chunks = iter(response.iter_bytes())
+
+    async def iter_bytes(self) -> AsyncIterator[bytes]:
+        while True:
+            chunk = await self._worker.run(next, self._chunks, b"")
+            if not chunk:
+                return
+            yield chunk
+
+    async def _drain(self) -> None:
+        await self._worker.run(self._response._drain, self._chunks)
+
+    async def close(self) -> None:
+        self._response.close()  # never blocks: it shuts the socket down
+
+
+class AsyncStreamingChatCompletions(AsyncIterator[StreamingChatCompletionsUpdate]):
+    """``async for`` over the updates of a streamed chat completion; ``async with``,
+    ``await close()``.  Build one from any response whose ``iter_bytes()`` is an
+    async iterator of bytes and whose ``close()`` may be awaited.
+    """
+
+    def __init__(self, response: Any, *, max_sse_line_bytes: int = _Options.max_sse_line_bytes,
+                 max_sse_event_bytes: int = _Options.max_sse_event_bytes) -> None:
+        self._response = response
+        self._chunks: AsyncIterator[bytes] = response.iter_bytes().__aiter__()
+        self._decoder = _ChatStreamDecoder(response, max_sse_line_bytes, max_sse_event_bytes)
+        self._pending: List[Item] = []
+        self._ended = False
+
+    def __aiter__(self) -> "AsyncStreamingChatCompletions":
+        return self
+
+    async def __anext__(self) -> StreamingChatCompletionsUpdate:
+        while not self._pending:
+            if self._ended:
+                raise StopAsyncIteration
+            if self._decoder.done:
+                self._ended = True
+                drain = getattr(self._response, "_drain", None)
+                await (drain() if drain is not None else self.close())
+                raise StopAsyncIteration
+            try:
+                chunk = await self._chunks.__anext__()
+            except StopAsyncIteration:
+                self._pending = self._decoder.end()
+                self._ended = True
+                await self.close()
+                continue
+            except BaseException:  # includes cancellation: the stream is closed at once
+                self._ended = True
+                await self.close()
+                raise
+            self._pending = self._decoder.feed(chunk)
+        item = self._pending.pop(0)
+        if isinstance(item, BaseException):
+            self._pending, self._ended = [], True
+            await self.close()
+            raise item
+        return item
+
+    async def get_final_completion(self) -> ChatCompletions:
+        """The ChatCompletions these updates add up to (reading the rest of the stream first)."""
+        async for _ in self:
+            pass
+        return self._decoder.final_completion()
+
+    async def close(self) -> None:
+        self._ended = True
+        result = self._response.close()
+        if hasattr(result, "__await__"):
+            await result
+
+    aclose = close
+
+    async def __aenter__(self) -> "AsyncStreamingChatCompletions":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+
+class _AsyncClient:
+    """An async client: the sync client of ``_SYNC`` with each call run in a worker thread."""
+
+    _SYNC: ClassVar[Type[_Client]] = _Client
+
+    def __init__(self, endpoint: str, credential: Any, **kwargs: Any) -> None:
+        self._sync = self._SYNC(endpoint, credential, **kwargs)
+        self._worker = _Worker()
+
+    async def get_model_info(self, **kwargs: Any) -> ModelInfo:
+        return await self._worker.run(self._sync.get_model_info, **kwargs)
+
+    async def send_request(self, request: HttpRequest, *, stream: bool = False, **kwargs: Any) -> HttpResponse:
+        return await self._worker.run(self._sync.send_request, request, stream=stream, **kwargs)
+
+    async def close(self) -> None:
+        self._sync.close()
+        self._worker.shutdown()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return "<{} endpoint={!r}>".format(type(self).__name__, self._sync._base)
+
+
+class AsyncChatCompletionsClient(_AsyncClient):
+    """``await complete(...)``: a ChatCompletions, or an AsyncStreamingChatCompletions."""
+
+    _SYNC = ChatCompletionsClient
+
+    async def complete(self, body: Any = _UNSET, **kwargs: Any) -> Any:
+        result = await self._worker.run(self._sync.complete, body, **kwargs)  # type: ignore[attr-defined]
+        if isinstance(result, StreamingChatCompletions):
+            return AsyncStreamingChatCompletions(_AsyncBody(result._response, self._worker),
+                                                 max_sse_line_bytes=result._decoder._parser.max_line_bytes,
+                                                 max_sse_event_bytes=result._decoder._parser.max_event_bytes)
+        return result
+
+
+class AsyncEmbeddingsClient(_AsyncClient):
+    """``await embed(input=[...])``."""
+
+    _SYNC = EmbeddingsClient
+
+    async def embed(self, body: Any = _UNSET, **kwargs: Any) -> EmbeddingsResult:
+        return await self._worker.run(self._sync.embed, body, **kwargs)  # type: ignore[attr-defined]
+
+
+class AsyncImageEmbeddingsClient(AsyncEmbeddingsClient):
+    """``await embed(input=[ImageEmbeddingInput, ...])``."""
+
+    _SYNC = ImageEmbeddingsClient
+
+
+_ASYNC_FOR_SYNC: Dict[Type[_Client], Type[_AsyncClient]] = {
+    ChatCompletionsClient: AsyncChatCompletionsClient, EmbeddingsClient: AsyncEmbeddingsClient,
+    ImageEmbeddingsClient: AsyncImageEmbeddingsClient}
+
+
+async def load_async_client(endpoint: str, credential: Any, **kwargs: Any) -> Any:
+    """The async client for the endpoint's model type (see ``load_client``)."""
+    probe = AsyncChatCompletionsClient(endpoint, credential, **kwargs)
+    try:
+        info = await probe.get_model_info()
+    finally:
+        await probe.close()
+    client = _ASYNC_FOR_SYNC[_client_class(info)](endpoint, credential, **kwargs)
+    client._sync._model_info = info
+    return client
+
+
+# =============================================================================
+# Command line (and the offline demo endpoint)
+# =============================================================================
+
+_EXIT_OK, _EXIT_SERVICE, _EXIT_USAGE = 0, 1, 2
+
+
+def _demo_server() -> Tuple[str, Callable[[], None]]:
+    """A tiny chat endpoint on 127.0.0.1 that streams its answer back word by word.
+    Returns its URL and a function that stops it."""
+    import http.server
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self._send(200, "application/json", json.dumps(
+                {"model_name": "demo", "model_type": "chat-completion", "model_provider_name": "chatclient"}).encode())
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+            prompt = str((body.get("messages") or [{}])[-1].get("content", ""))
+            words = "You said: {}".format(prompt).split(" ")
+            chunk = {"id": "demo-1", "object": "chat.completion.chunk", "created": int(time.time()), "model": "demo"}
+            if not body.get("stream"):
+                answer = dict(chunk, object="chat.completion", choices=[
+                    {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": " ".join(words)}}],
+                    usage={"prompt_tokens": len(prompt.split()), "completion_tokens": len(words),
+                           "total_tokens": len(prompt.split()) + len(words)})
+                self._send(200, "application/json", json.dumps(answer).encode())
+                return
+            events = [dict(chunk, choices=[{"index": 0, "delta": {"role": "assistant", "content": ""}}])]
+            events += [dict(chunk, choices=[{"index": 0, "delta": {"content": (" " if i else "") + w}}])
+                       for i, w in enumerate(words)]
+            events.append(dict(chunk, choices=[{"index": 0, "delta": {}, "finish_reason": "stop"}]))
+            payload = b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events) + b"data: [DONE]\n\n"
+            self._send(200, "text/event-stream", payload)
+
+        def _send(self, status: int, content_type: str, payload: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+    return "http://127.0.0.1:{}".format(server.server_address[1]), stop
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """``python chatclient.py [options] PROMPT``: ask a chat endpoint, print the answer."""
+    import argparse
+    parser = argparse.ArgumentParser(
+        prog="chatclient", description="Ask a chat-completions endpoint (Azure AI Inference or any "
+        "OpenAI-compatible one) and print the answer as it streams in.",
+        epilog="Endpoint, key and model default to $AZURE_AI_CHAT_ENDPOINT, $AZURE_AI_CHAT_KEY and "
+        "$AZURE_AI_CHAT_MODEL.  Exit status: 0 done, 1 service or connection error, 2 bad usage.")
+    parser.add_argument("prompt", help="the prompt; '-' reads it from standard input; 'info' prints the model info")
+    parser.add_argument("--endpoint", default=os.environ.get("AZURE_AI_CHAT_ENDPOINT"), help="endpoint URL")
+    parser.add_argument("--key", default=os.environ.get("AZURE_AI_CHAT_KEY"), help="API key")
+    parser.add_argument("--model", default=os.environ.get("AZURE_AI_CHAT_MODEL"), help="model or deployment name")
+    parser.add_argument("--system", help="a system message to put first")
+    parser.add_argument("--temperature", type=float)
+    parser.add_argument("--max-tokens", type=int)
+    parser.add_argument("--api-version", default=DEFAULT_API_VERSION,
+                        help="api-version query ('' for none, as OpenAI wants)")
+    parser.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
+    parser.add_argument("--json", action="store_true", help="print the raw JSON response")
+    parser.add_argument("--demo", action="store_true", help="answer from a built-in local endpoint (no network)")
+    args = parser.parse_args(argv)
+
+    stop: Optional[Callable[[], None]] = None
+    if args.demo:
+        args.endpoint, stop = _demo_server()
+        args.key = args.key or "demo-key"
+    if not args.endpoint:
+        parser.print_usage(sys.stderr)
+        print("chatclient: error: no endpoint: pass --endpoint or set AZURE_AI_CHAT_ENDPOINT", file=sys.stderr)
+        return _EXIT_USAGE
+    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    try:
+        credential = AzureKeyCredential(args.key) if args.key else None
+        with ChatCompletionsClient(args.endpoint, credential, model=args.model, api_version=args.api_version,
+                                   temperature=args.temperature, max_tokens=args.max_tokens) as client:
+            if args.prompt == "info":
+                info = client.get_model_info()
+                print(info if args.json else "{} ({}, {})".format(
+                    info.model_name, getattr(info.model_type, "value", info.model_type), info.model_provider_name))
+                return _EXIT_OK
+            messages: List[Any] = [SystemMessage(args.system)] if args.system else []
+            messages.append(UserMessage(prompt))
+            if args.no_stream or args.json:
+                result = client.complete(messages=messages, stream=True if not args.no_stream else None)
+                if args.json:
+                    final = result if isinstance(result, ChatCompletions) else result.get_final_completion()
+                    print(final)
+                else:
+                    print(result.choices[0].message.content if result.choices else "")
+                return _EXIT_OK
+            with client.complete(messages=messages, stream=True) as updates:
+                for update in updates:
+                    for choice in update.choices or ():
+                        if choice.delta is not None and choice.delta.content:
+                            sys.stdout.write(choice.delta.content)
+                            sys.stdout.flush()
+            sys.stdout.write("\n")
+            return _EXIT_OK
+    except (ValueError, TypeError) as exc:
+        print("chatclient: error: {}".format(exc), file=sys.stderr)
+        return _EXIT_USAGE
+    except AzureError as exc:
+        print("chatclient: {}: {}".format(type(exc).__name__, str(exc).splitlines()[0] if str(exc) else ""),
+              file=sys.stderr)
+        return _EXIT_SERVICE
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if stop is not None:
+            stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
