@@ -21,6 +21,7 @@ standard library and does nothing at import time but define things.
 import codecs
 import dataclasses
 import datetime
+import functools
 import http.client
 import json
 import os
@@ -31,7 +32,6 @@ import threading
 import time
 from enum import Enum, EnumMeta
 from typing import (
-    IO,
     TYPE_CHECKING,
     Any,
     AsyncIterator,
@@ -53,7 +53,6 @@ from typing import (
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 if TYPE_CHECKING:  # pragma: no cover - only for type checkers
-    import asyncio
     import concurrent.futures
     import logging
     import ssl
@@ -326,8 +325,8 @@ def _converter(hint: Any) -> Optional[Callable[[Any], Any]]:
     """
     origin = getattr(hint, "__origin__", None)
     args = getattr(hint, "__args__", ())
-    if origin is Union:
-        kinds = [a for a in args if a is not type(None)]
+    if origin is Union:  # Optional[X], or Union[str, SomeEnum] where unknown values stay str
+        kinds = [a for a in args if a is not type(None) and a is not str]
         return _converter(kinds[0]) if len(kinds) == 1 else None
     if origin in (list, List) and args:
         item = _converter(args[0])
@@ -335,7 +334,7 @@ def _converter(hint: Any) -> Optional[Callable[[Any], Any]]:
             return None
         return lambda v: [item(x) for x in v] if isinstance(v, list) else v
     if isinstance(hint, type):
-        if issubclass(hint, Model):
+        if issubclass(hint, Model) and dataclasses.is_dataclass(hint):
             return lambda v: hint._from_json(v) if isinstance(v, dict) else v
         if issubclass(hint, Enum):
             return lambda v: _enum_or_str(hint, v)
@@ -403,7 +402,7 @@ class Model:
                 raise ValueError("{} cannot be provided as positional and keyword arguments".format(field_name))
             kwargs[field_name] = value
         self._extra = {}
-        for f in dataclasses.fields(self):
+        for f in _fields(type(self)):
             setattr(self, f.name, kwargs.pop(f.name, f.default))
         if kwargs:
             raise TypeError("{}() got an unexpected keyword argument {!r}".format(name, next(iter(kwargs))))
@@ -421,7 +420,7 @@ class Model:
         if schema is None:
             import typing
             hints = typing.get_type_hints(cls)
-            schema = {f.name: _converter(hints[f.name]) for f in dataclasses.fields(cls)}
+            schema = {f.name: _converter(hints[f.name]) for f in _fields(cls)}
             cls._schema = schema
         return schema
 
@@ -479,7 +478,7 @@ class Model:
         if isinstance(other, Model):
             return type(other) is type(self) and self.as_dict() == other.as_dict()
         if isinstance(other, Mapping):
-            return self.as_dict() == _to_json(dict(other))
+            return bool(self.as_dict() == _to_json(dict(other)))
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
@@ -492,6 +491,10 @@ class Model:
 
 
 _model = dataclasses.dataclass(init=False, repr=False, eq=False)
+
+
+def _fields(cls: type) -> Tuple["dataclasses.Field[Any]", ...]:
+    return dataclasses.fields(cls)
 
 
 def _check_type(model: Model, field_name: str, kinds: Tuple[type, ...], what: str) -> None:
@@ -1371,7 +1374,8 @@ class _Body:
 class _Transport:
     """Sends requests over a pool of kept-alive connections; safe to share across threads."""
 
-    def __init__(self, connection_verify: Union[bool, str] = True, ssl_context: "Optional[ssl.SSLContext]" = None) -> None:
+    def __init__(self, connection_verify: Union[bool, str] = True,
+                 ssl_context: "Optional[ssl.SSLContext]" = None) -> None:
         self._verify = connection_verify
         self._ssl_context = ssl_context
         self._idle: Dict[Tuple[str, str, int], List[http.client.HTTPConnection]] = {}
@@ -1394,8 +1398,10 @@ class _Transport:
                 context = ssl.create_default_context()
                 context.check_hostname = False
                 context.verify_mode = ssl.CERT_NONE
+            elif isinstance(verify, str) and os.path.isdir(verify):
+                context = ssl.create_default_context(capath=verify)
             elif isinstance(verify, str):
-                context = ssl.create_default_context(**{"capath" if os.path.isdir(verify) else "cafile": verify})
+                context = ssl.create_default_context(cafile=verify)
             else:
                 context = ssl.create_default_context()
             self._ssl_context = context
@@ -1492,9 +1498,8 @@ class _Transport:
             except (OSError, http.client.HTTPException) as exc:
                 _close_connection(conn)
                 raise ServiceResponseError("the response broke: {}".format(_describe_exc(exc)), error=exc) from None
-            used = conn
-            return HttpResponse(request, raw, lambda ok: self._release(key, used, ok), options.max_response_bytes,
-                                conn.sock)
+            return HttpResponse(request, raw, functools.partial(self._release, key, conn),
+                                options.max_response_bytes, conn.sock)
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- retries, redirects, auth ----------------------------------------------
@@ -1975,7 +1980,8 @@ class _Client:
         request.content = content
         return self._transport.send(request, options, self._auth, self._auth_origin), options
 
-    def _body(self, head: Dict[str, Any], call: Dict[str, Any], model_extras: Optional[Dict[str, Any]]) -> Tuple[bytes, bool]:
+    def _body(self, head: Dict[str, Any], call: Dict[str, Any],
+              model_extras: Optional[Dict[str, Any]]) -> Tuple[bytes, bool]:
         """The JSON body: ``head``, then each setting (the call's, else the client's),
         then the model extras; keys whose value is None are left out."""
         body = dict(head)
@@ -2223,7 +2229,7 @@ class _Worker:
 
     def __init__(self, max_workers: int = 64) -> None:
         self._max_workers = max_workers
-        self._pool: "Optional[concurrent.futures.ThreadPoolExecutor]" = None
+        self._pool: Optional[concurrent.futures.ThreadPoolExecutor] = None
         self._lock = threading.Lock()
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -2367,9 +2373,10 @@ class AsyncChatCompletionsClient(_AsyncClient):
     """``await complete(...)``: a ChatCompletions, or an AsyncStreamingChatCompletions."""
 
     _SYNC = ChatCompletionsClient
+    _sync: ChatCompletionsClient
 
     async def complete(self, body: Any = _UNSET, **kwargs: Any) -> Any:
-        result = await self._worker.run(self._sync.complete, body, **kwargs)  # type: ignore[attr-defined]
+        result = await self._worker.run(self._sync.complete, body, **kwargs)
         if isinstance(result, StreamingChatCompletions):
             return AsyncStreamingChatCompletions(_AsyncBody(result._response, self._worker),
                                                  max_sse_line_bytes=result._decoder._parser.max_line_bytes,
@@ -2380,10 +2387,11 @@ class AsyncChatCompletionsClient(_AsyncClient):
 class AsyncEmbeddingsClient(_AsyncClient):
     """``await embed(input=[...])``."""
 
-    _SYNC = EmbeddingsClient
+    _SYNC: ClassVar[Type[_EmbeddingsBase]] = EmbeddingsClient
+    _sync: _EmbeddingsBase
 
     async def embed(self, body: Any = _UNSET, **kwargs: Any) -> EmbeddingsResult:
-        return await self._worker.run(self._sync.embed, body, **kwargs)  # type: ignore[attr-defined]
+        return await self._worker.run(self._sync.embed, body, **kwargs)
 
 
 class AsyncImageEmbeddingsClient(AsyncEmbeddingsClient):
@@ -2437,8 +2445,9 @@ def _demo_server() -> Tuple[str, Callable[[], None]]:
             words = "You said: {}".format(prompt).split(" ")
             chunk = {"id": "demo-1", "object": "chat.completion.chunk", "created": int(time.time()), "model": "demo"}
             if not body.get("stream"):
+                message = {"role": "assistant", "content": " ".join(words)}
                 answer = dict(chunk, object="chat.completion", choices=[
-                    {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": " ".join(words)}}],
+                    {"index": 0, "finish_reason": "stop", "message": message}],
                     usage={"prompt_tokens": len(prompt.split()), "completion_tokens": len(words),
                            "total_tokens": len(prompt.split()) + len(words)})
                 self._send(200, "application/json", json.dumps(answer).encode())

@@ -1,0 +1,698 @@
+"""Tests for chatclient against real HTTP servers on 127.0.0.1 (ephemeral ports).
+
+Run with:  python -m unittest -v test_chatclient
+"""
+
+import ast
+import asyncio
+import io
+import json
+import logging
+import os
+import queue
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import chatclient  # noqa: E402
+from chatclient import (  # noqa: E402
+    AccessToken, ApiKeyAuth, AssistantMessage, AsyncChatCompletionsClient, AsyncEmbeddingsClient,
+    AsyncStreamingChatCompletions, AudioContentFormat, AudioContentItem, AzureKeyCredential, BearerTokenAuth,
+    ChatChoice, ChatCompletions, ChatCompletionsClient, ChatCompletionsNamedToolChoice,
+    ChatCompletionsNamedToolChoiceFunction, ChatCompletionsToolCall, ChatCompletionsToolChoicePreset,
+    ChatCompletionsToolDefinition, ChatRole, ClientAuthenticationError, CompletionsFinishReason, DecodeError,
+    DeveloperMessage, EmbeddingEncodingFormat, EmbeddingInputType, EmbeddingsClient, FunctionCall,
+    FunctionDefinition, HttpRequest, HttpResponseError, ImageContentItem, ImageDetailLevel, ImageEmbeddingInput,
+    ImageEmbeddingsClient, ImageUrl, InputAudio, JsonSchemaFormat, ModelInfo, ModelType, ResourceExistsError,
+    ResourceNotFoundError, ServerSentEvent, ServiceRequestError, ServiceResponseError, SSEParser,
+    StreamingChatCompletions, StreamingChatCompletionsUpdate, SystemMessage, TextContentItem, ToolMessage,
+    TooManyRedirectsError, UserMessage, load_async_client, load_client,
+)
+
+KEY = "sk-test-0123456789-SECRET"
+WAIT = 10  # seconds any test may wait for an event before failing
+
+CHAT = {
+    "id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": "gpt-test",
+    "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                 "message": {"role": "assistant", "content": "Hello!", "refusal": None},
+                 "content_filter_results": {"hate": {"filtered": False, "severity": "safe"}}}],
+    "usage": {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12,
+              "completion_tokens_details": {"reasoning_tokens": 0}},
+    "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {}}],
+    "system_fingerprint": "fp_1",
+}
+EMBEDDINGS = {"id": "e1", "model": "emb", "object": "list",
+              "data": [{"index": 0, "embedding": [0.5, -1.0], "object": "embedding"}],
+              "usage": {"prompt_tokens": 2, "total_tokens": 2}}
+
+
+# ---------------------------------------------------------------------------
+# Stub servers
+# ---------------------------------------------------------------------------
+
+Reply = Any  # (status, headers, body) or a callable(handler)
+
+
+class Stub:
+    """An HTTP/1.1 server on an ephemeral port that records each request and
+    answers from a script of replies (then with ``default``)."""
+
+    def __init__(self, default: Reply = None) -> None:
+        self.requests: List[Dict[str, Any]] = []
+        self.replies: "queue.Queue[Reply]" = queue.Queue()
+        self.default = default if default is not None else json_reply(CHAT)
+        self.connections = 0
+        self.release = threading.Event()  # set at teardown: frees handlers that wait
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                stub.requests.append({"method": self.command, "path": self.path,
+                                      "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+                try:
+                    reply = stub.replies.get_nowait()
+                except queue.Empty:
+                    reply = stub.default
+                if callable(reply):
+                    reply(self)
+                    return
+                status, headers, payload = reply
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                if "Content-Length" not in headers and "Transfer-Encoding" not in headers:
+                    self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _any
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def process_request(self, request: Any, client_address: Any) -> None:
+                stub.connections += 1
+                super().process_request(request, client_address)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return "http://127.0.0.1:{}".format(self.server.server_address[1])
+
+    def reply(self, *replies: Reply) -> None:
+        for r in replies:
+            self.replies.put(r)
+
+    def body(self, i: int = -1) -> Any:
+        return json.loads(self.requests[i]["body"])
+
+    def stop(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def json_reply(obj: Any, status: int = 200, **headers: str) -> Reply:
+    hdrs = {"Content-Type": "application/json"}
+    hdrs.update({k.replace("_", "-"): v for k, v in headers.items()})
+    return (status, hdrs, json.dumps(obj).encode())
+
+
+def sse(*events: Any, done: bool = True) -> bytes:
+    out = b"".join(b"data: " + (e if isinstance(e, bytes) else json.dumps(e).encode()) + b"\n\n" for e in events)
+    return out + (b"data: [DONE]\n\n" if done else b"")
+
+
+def chunked(pieces: List[bytes], before: Optional[Callable[[int], None]] = None, end: bool = True,
+            status: int = 200) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A reply that streams ``pieces`` as separate HTTP chunks (each flushed)."""
+    def write(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(status)
+        h.send_header("Content-Type", "text/event-stream")
+        h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        for i, piece in enumerate(pieces):
+            if before is not None:
+                before(i)
+            h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            h.wfile.flush()
+        if end:
+            h.wfile.write(b"0\r\n\r\n")
+            h.wfile.flush()
+    return write
+
+
+def chunk(content: Optional[str] = None, finish: Optional[str] = None, index: int = 0, **delta: Any) -> Dict[str, Any]:
+    d = dict(delta)
+    if content is not None:
+        d["content"] = content
+    return {"id": "c1", "object": "chat.completion.chunk", "created": 1700000000, "model": "gpt-test",
+            "choices": [{"index": index, "delta": d, "finish_reason": finish}]}
+
+
+class RawServer:
+    """A TCP server whose every connection is handled by ``script(conn)``: for
+    peers that misbehave below HTTP (reset, truncate, stall, speak garbage)."""
+
+    def __init__(self, script: Callable[[socket.socket], None]) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.script = script
+        self.release = threading.Event()
+        self.accepted = 0
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return "http://127.0.0.1:{}".format(self.sock.getsockname()[1])
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            threading.Thread(target=self._run, args=(conn,), daemon=True).start()
+
+    def _run(self, conn: socket.socket) -> None:
+        try:
+            self.script(conn)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self.release.set()
+        self.sock.close()
+
+
+def read_request(conn: socket.socket) -> bytes:
+    """Read one request (headers and Content-Length body) from a raw connection."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        more = conn.recv(65536)
+        if not more:
+            return data
+        data += more
+    head, _, rest = data.partition(b"\r\n\r\n")
+    m = re.search(rb"(?i)content-length:\s*(\d+)", head)
+    need = int(m.group(1)) if m else 0
+    while len(rest) < need:
+        rest += conn.recv(65536)
+    return head + b"\r\n\r\n" + rest
+
+
+class StubTest(unittest.TestCase):
+    """A test with a fresh stub server and a client for it."""
+
+    def setUp(self) -> None:
+        self.stub = Stub()
+        self.addCleanup(self.stub.stop)
+        self.client = self.make_client()
+
+    def make_client(self, cls: Any = ChatCompletionsClient, url: Optional[str] = None, **kw: Any) -> Any:
+        kw.setdefault("retry_backoff_factor", 0.001)
+        client = cls(url or self.stub.url, AzureKeyCredential(KEY), **kw)
+        self.addCleanup(client.close)
+        return client
+
+    def raw(self, script: Callable[[socket.socket], None]) -> RawServer:
+        server = RawServer(script)
+        self.addCleanup(server.stop)
+        return server
+
+
+# ---------------------------------------------------------------------------
+# The module itself
+# ---------------------------------------------------------------------------
+
+class ModuleTest(unittest.TestCase):
+    def test_imports_only_the_standard_library(self) -> None:
+        with open(os.path.join(HERE, "chatclient.py"), encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+        stdlib = getattr(sys, "stdlib_module_names", None)
+        if stdlib is None:  # Python < 3.10: the modules this file may use
+            stdlib = {"asyncio", "argparse", "base64", "codecs", "concurrent", "dataclasses", "datetime",
+                      "email", "enum", "http", "json", "logging", "os", "random", "re", "select", "socket",
+                      "ssl", "sys", "threading", "time", "typing", "urllib"}
+        self.assertEqual(names - set(stdlib), set())
+
+    def test_import_has_no_side_effects(self) -> None:
+        code = ("import sys, threading, logging; before = threading.active_count(); sys.path.insert(0, %r); "
+                "import chatclient; assert threading.active_count() == before; "
+                "assert not logging.getLogger('chatclient').handlers; print('ok')" % HERE)
+        out = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.stdout.strip(), "ok", out.stderr)
+
+    def test_all_names_exist(self) -> None:
+        for name in chatclient.__all__:
+            self.assertTrue(hasattr(chatclient, name), name)
+
+
+# ---------------------------------------------------------------------------
+# The wire: the same requests as azure-ai-inference for the same calls
+# ---------------------------------------------------------------------------
+
+class WireTest(StubTest):
+    def test_same_requests_as_the_azure_sdk(self) -> None:
+        """testdata/sdk_wire.json holds what azure-ai-inference 1.0.0b9 sent for each call."""
+        with open(os.path.join(HERE, "testdata", "sdk_wire.json"), encoding="utf-8") as f:
+            recorded = json.load(f)
+        self.stub.default = self._answer
+        names = {n: getattr(chatclient, n) for n in chatclient.__all__}
+        ignored = {"user-agent", "x-ms-client-request-id", "accept-encoding", "connection", "host",
+                   "content-length"}
+        for case in recorded["cases"]:
+            with self.subTest(call=case["call"]):
+                del self.stub.requests[:]
+                scope = dict(names, ep=self.stub.url, io=io)
+                exec(case["call"], scope)
+                for name in ("c", "e"):
+                    if name in scope:
+                        scope[name].close()
+                self.assertEqual(len(self.stub.requests), len(case["requests"]))
+                for want, got in zip(case["requests"], self.stub.requests):
+                    self.assertEqual(got["method"], want["method"])
+                    self.assertEqual(got["path"], want["path"])
+                    self.assertEqual(got["body"].decode("latin-1"), want["body"])
+                    headers = {k: v for k, v in got["headers"].items() if k not in ignored}
+                    self.assertEqual(headers, want["headers"])
+                    if got["method"] == "POST":
+                        self.assertEqual(int(got["headers"]["content-length"]), len(got["body"]))
+
+    def _answer(self, h: BaseHTTPRequestHandler) -> None:
+        body = self.stub.requests[-1]["body"]
+        if b'"stream": true' in body:
+            payload, ctype = sse(chunk("a", "stop")), "text/event-stream"
+        elif h.path.startswith("/info"):
+            payload, ctype = json.dumps({"model_name": "m", "model_type": "chat_completion",
+                                         "model_provider_name": "p"}).encode(), "application/json"
+        elif "embeddings" in h.path:
+            payload, ctype = json.dumps(EMBEDDINGS).encode(), "application/json"
+        else:
+            payload, ctype = json.dumps(CHAT).encode(), "application/json"
+        h.send_response(200)
+        h.send_header("Content-Type", ctype)
+        h.send_header("Content-Length", str(len(payload)))
+        h.end_headers()
+        h.wfile.write(payload)
+
+    def test_headers_we_add(self) -> None:
+        self.client.complete(messages=[UserMessage("hi")])
+        headers = self.stub.requests[0]["headers"]
+        self.assertTrue(headers["user-agent"].startswith("chatclient/"))
+        self.assertEqual(headers["accept-encoding"], "identity")  # no compression: nothing to inflate
+        self.assertRegex(headers["x-ms-client-request-id"], r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-")
+        client = self.make_client(user_agent="myapp/2.0")
+        client.complete(messages=[UserMessage("hi")])
+        self.assertTrue(self.stub.requests[1]["headers"]["user-agent"].startswith("myapp/2.0 chatclient/"))
+
+    def test_values_that_are_falsy_are_sent_and_none_is_not(self) -> None:
+        self.client.complete(messages=[UserMessage("hi")], temperature=0, top_p=0.0, stop=[], seed=0,
+                             max_tokens=None, model_extras={"logprobs": False, "gone": None})
+        self.assertEqual(self.stub.body(), {"messages": [{"role": "user", "content": "hi"}], "seed": 0, "stop": [],
+                                            "temperature": 0, "top_p": 0.0, "logprobs": False})
+
+    def test_call_settings_override_client_defaults(self) -> None:
+        client = self.make_client(temperature=0.5, model="a", model_extras={"x": 1}, max_tokens=5)
+        client.complete(messages=[UserMessage("hi")], temperature=0.9, model_extras={"y": 2})
+        self.assertEqual(self.stub.body(), {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 5,
+                                            "model": "a", "temperature": 0.9, "y": 2})
+        client.complete(body={"messages": []})  # body ignores every default
+        self.assertEqual(self.stub.body(), {"messages": []})
+        self.assertNotIn("extra-parameters", self.stub.requests[-1]["headers"])
+
+    def test_per_call_headers_and_params(self) -> None:
+        client = self.make_client(headers={"X-Team": "a", "X-Both": "client"})
+        client.complete(messages=[UserMessage("hi")], headers={"X-Both": "call"}, params={"q": "a b"})
+        req = self.stub.requests[0]
+        self.assertEqual((req["headers"]["x-team"], req["headers"]["x-both"]), ("a", "call"))
+        self.assertEqual(req["path"], "/chat/completions?q=a%20b&api-version=2024-05-01-preview")
+
+    def test_no_api_version_for_openai(self) -> None:
+        client = self.make_client(url=self.stub.url + "/v1", api_version=None)
+        client.complete(messages=[UserMessage("hi")], model="gpt-4o-mini")
+        self.assertEqual(self.stub.requests[0]["path"], "/v1/chat/completions")
+
+    def test_endpoint_shapes(self) -> None:
+        shapes = [
+            ("/openai/deployments/gpt-4o", {"api_version": "2024-10-21"},
+             "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"),  # Azure OpenAI
+            ("/inference", {}, "/inference/chat/completions?api-version=2024-05-01-preview"),  # GitHub Models
+            ("/v1", {"api_version": ""}, "/v1/chat/completions"),  # OpenAI, vLLM, llama.cpp, Ollama
+            ("/models?x=1", {}, "/models/chat/completions?x=1&api-version=2024-05-01-preview"),
+        ]
+        for suffix, kw, path in shapes:
+            with self.subTest(suffix=suffix):
+                self.make_client(url=self.stub.url + suffix, **kw).complete(messages=[UserMessage("hi")])
+                self.assertEqual(self.stub.requests[-1]["path"], path)
+
+    def test_bad_arguments_raise_before_sending(self) -> None:
+        bad: List[Tuple[Callable[[], Any], type]] = [
+            (lambda: self.client.complete(), TypeError),
+            (lambda: self.client.complete(messages="hi"), TypeError),
+            (lambda: self.client.complete(messages=[42]), TypeError),
+            (lambda: self.client.complete(messages=[UserMessage("x")], response_format="yaml"), ValueError),
+            (lambda: self.client.complete(messages=[UserMessage("x")], tools=["f"]), TypeError),
+            (lambda: self.client.complete(messages=[UserMessage("x")], nonsense=1), TypeError),
+            (lambda: self.client.complete(messages=[UserMessage("x")], read_timeout=-1), ValueError),
+            (lambda: self.client.complete({"messages": []}, messages=[]), TypeError),
+            (lambda: self.client.complete(body=object()), TypeError),
+            (lambda: self.client.complete(messages=[UserMessage("x")], headers={"X": "a\r\nb"}), ValueError),
+            (lambda: self.client.complete(messages=[UserMessage("x")], model_extras=[1]), TypeError),
+            (lambda: ChatCompletionsClient(42, AzureKeyCredential(KEY)), TypeError),
+            (lambda: ChatCompletionsClient("ftp://x", AzureKeyCredential(KEY)), ValueError),
+            (lambda: ChatCompletionsClient(self.stub.url, KEY), TypeError),
+            (lambda: ChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY), bogus=1), TypeError),
+        ]
+        for call, exc in bad:
+            with self.subTest(exc=exc):
+                self.assertRaises(exc, call)
+        self.assertEqual(self.stub.requests, [])
+
+    def test_body_forms(self) -> None:
+        self.client.complete(body=b'{"messages": [], "stream": true}')  # bytes: sent as is, not streamed
+        self.assertEqual(self.stub.requests[-1]["body"], b'{"messages": [], "stream": true}')
+        with tempfile.TemporaryFile() as f:
+            f.write(b'xx{"messages": []}')
+            f.seek(2)
+            self.client.complete(f)
+        self.assertEqual(self.stub.requests[-1]["body"], b'{"messages": []}')
+
+    def test_send_request(self) -> None:
+        client = self.make_client(headers={"X-Client": "1"})
+        response = client.send_request(HttpRequest("POST", "/custom/path", json={"a": 1}, params={"p": "1"}))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["id"], "chatcmpl-1")
+        self.assertEqual(response.headers["content-type"], "application/json")
+        self.assertIn(b"chatcmpl-1", response.read())
+        req = self.stub.requests[0]
+        self.assertEqual(req["path"], "/custom/path?p=1")
+        self.assertEqual(json.loads(req["body"]), {"a": 1})
+        self.assertEqual((req["headers"]["api-key"], req["headers"]["x-client"]), (KEY, "1"))
+        self.assertEqual(req["headers"]["content-type"], "application/json")
+        self.assertEqual(req["headers"].get("accept"), None)
+        streamed = client.send_request(HttpRequest("GET", self.stub.url + "/abs"), stream=True)
+        self.assertIn(b"chatcmpl-1", b"".join(streamed.iter_bytes()))
+        self.assertEqual(self.stub.requests[1]["path"], "/abs")
+
+
+# ---------------------------------------------------------------------------
+# Models
+# ---------------------------------------------------------------------------
+
+class ModelTest(unittest.TestCase):
+    def test_response_parsing(self) -> None:
+        result = ChatCompletions(CHAT)
+        self.assertEqual(result.created, __import__("datetime").datetime(2023, 11, 14, 22, 13, 20,
+                                                                         tzinfo=__import__("datetime").timezone.utc))
+        choice = result.choices[0]
+        self.assertIsInstance(choice, ChatChoice)
+        self.assertIs(choice.finish_reason, CompletionsFinishReason.STOPPED)
+        self.assertIs(choice.message.role, ChatRole.ASSISTANT)
+        self.assertEqual(choice.message.content, "Hello!")
+        self.assertEqual(result.usage.total_tokens, 12)
+        self.assertEqual(result["system_fingerprint"], "fp_1")
+        self.assertEqual(choice["content_filter_results"]["hate"]["severity"], "safe")
+        self.assertEqual(result.usage["completion_tokens_details"], {"reasoning_tokens": 0})
+        self.assertEqual(result.as_dict(), CHAT)
+        self.assertEqual(str(result), json.dumps(result.as_dict(), indent=2))
+        self.assertEqual(json.loads(str(result)), CHAT)
+        self.assertEqual(json.loads(str(result.choices[0])), CHAT["choices"][0])
+
+    def test_odd_but_valid_values(self) -> None:
+        odd = {"id": "x", "created": 1.5, "choices": [
+            {"index": 0, "finish_reason": "end_turn", "message": {"role": "model", "content": None,
+                                                                  "tool_calls": None}},
+            {"index": 1, "finish_reason": None, "message": {}}], "usage": None}
+        result = ChatCompletions(odd)
+        self.assertEqual(result.choices[0].finish_reason, "end_turn")
+        self.assertEqual(type(result.choices[0].finish_reason), str)
+        self.assertEqual(result.choices[0].message.role, "model")
+        self.assertIsNone(result.choices[0].message.content)
+        self.assertIsNone(result.usage)
+        self.assertIsNone(result.model)
+        self.assertEqual(result.created.timestamp(), 1.5)
+        weird = ChatCompletions({"choices": "not a list", "created": "yesterday"})
+        self.assertEqual((weird.choices, weird.created), ("not a list", "yesterday"))
+
+    def test_enums(self) -> None:
+        self.assertIs(ChatRole["user"], ChatRole.USER)
+        self.assertIs(ChatRole["USER"], ChatRole.USER)
+        self.assertEqual(ChatRole.USER, "user")
+        self.assertEqual(CompletionsFinishReason("length"), CompletionsFinishReason.TOKEN_LIMIT_REACHED)
+        self.assertEqual(ModelInfo({"model_type": "chat_completion"}).model_type, ModelType.CHAT_COMPLETION)
+        self.assertEqual(json.dumps([ImageDetailLevel.HIGH, EmbeddingInputType.QUERY]), '["high", "query"]')
+
+    def test_messages(self) -> None:
+        self.assertEqual(UserMessage("hi").as_dict(), {"role": "user", "content": "hi"})
+        self.assertEqual(UserMessage(content="hi"), {"role": "user", "content": "hi"})
+        self.assertEqual(SystemMessage("s").role, ChatRole.SYSTEM)
+        self.assertEqual(DeveloperMessage("d").as_dict(), {"role": "developer", "content": "d"})
+        self.assertEqual(ToolMessage("42", tool_call_id="c").as_dict(),
+                         {"role": "tool", "tool_call_id": "c", "content": "42"})
+        self.assertEqual(AssistantMessage().as_dict(), {"role": "assistant"})
+        with self.assertRaisesRegex(ValueError, "content cannot be provided as positional and keyword arguments"):
+            UserMessage("a", content="b")
+        with self.assertRaises(TypeError):
+            ToolMessage("no id")
+        with self.assertRaises(TypeError):
+            UserMessage(42)
+        with self.assertRaises(TypeError):
+            UserMessage("a", "b")
+        with self.assertRaises(TypeError):
+            UserMessage("a", name="n")
+        mapped = UserMessage({"role": "user", "content": "hi", "name": "bob"})
+        self.assertEqual(mapped.content, "hi")
+        self.assertEqual(mapped["name"], "bob")
+        self.assertEqual(mapped.as_dict(), {"role": "user", "content": "hi", "name": "bob"})
+        import dataclasses
+        self.assertTrue(dataclasses.is_dataclass(mapped))
+        self.assertEqual([f.name for f in dataclasses.fields(ToolMessage)], ["role", "tool_call_id", "content"])
+
+    def test_multimodal_and_loaders(self) -> None:
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "x.png")
+            with open(path, "wb") as f:
+                f.write(b"\x89PNG")
+            url = ImageUrl.load(image_file=path, image_format="png", detail=ImageDetailLevel.LOW)
+            self.assertEqual(url.as_dict(), {"url": "data:image/png;base64,iVBORw==", "detail": "low"})
+            audio = InputAudio.load(audio_file=path, audio_format=AudioContentFormat.WAV)
+            self.assertEqual(audio.as_dict(), {"data": "iVBORw==", "format": "wav"})
+            emb = ImageEmbeddingInput.load(image_file=path, image_format="png", text="t")
+            self.assertEqual(emb.as_dict(), {"image": "data:image/png;base64,iVBORw==", "text": "t"})
+            self.assertRaises(TypeError, ImageUrl.load, path, "png")
+        message = UserMessage([TextContentItem(text="see"), ImageContentItem(image_url=url),
+                               AudioContentItem(input_audio=audio)])
+        self.assertEqual([c["type"] for c in message.as_dict()["content"]], ["text", "image_url", "input_audio"])
+
+    def test_streaming_update_tool_call_index(self) -> None:
+        update = StreamingChatCompletionsUpdate(chunk(tool_calls=[
+            {"index": 1, "id": "call_1", "type": "function", "function": {"name": "f", "arguments": ""}}]))
+        call = update.choices[0].delta.tool_calls[0]
+        self.assertEqual((call.index, call.id, call.function.name), (1, "call_1", "f"))
+        self.assertEqual(call["type"], "function")
+
+
+# ---------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------
+
+class ErrorTest(StubTest):
+    def test_status_codes_map_to_error_types(self) -> None:
+        cases = [(401, ClientAuthenticationError), (404, ResourceNotFoundError), (409, ResourceExistsError),
+                 (400, HttpResponseError), (500, HttpResponseError)]
+        client = self.make_client(retry_total=0)
+        for status, exc in cases:
+            with self.subTest(status=status):
+                self.stub.reply(json_reply({"error": {"code": "Bad", "message": "nope %d" % status}}, status))
+                with self.assertRaises(exc) as cm:
+                    client.complete(messages=[UserMessage("hi")])
+                e = cm.exception
+                self.assertEqual((e.status_code, e.error.code, e.error.message), (status, "Bad", "nope %d" % status))
+                self.assertIn(str(status), str(e))
+                self.assertIn("nope", str(e))
+                self.assertIsNotNone(e.response)
+
+    def test_openai_style_and_top_level_errors(self) -> None:
+        self.stub.reply(json_reply({"error": {"message": "Invalid model", "type": "invalid_request_error",
+                                              "code": None}}, 400),
+                        json_reply({"code": "Throttled", "message": "slow down"}, 400),
+                        json_reply({"detail": "nothing here"}, 400))
+        with self.assertRaises(HttpResponseError) as cm:
+            self.client.complete(messages=[UserMessage("hi")])
+        self.assertEqual((cm.exception.error.code, cm.exception.error.message), (None, "Invalid model"))
+        with self.assertRaises(HttpResponseError) as cm:
+            self.client.complete(messages=[UserMessage("hi")])
+        self.assertEqual(cm.exception.error.code, "Throttled")
+        with self.assertRaises(HttpResponseError) as cm:
+            self.client.complete(messages=[UserMessage("hi")])
+        self.assertIsNone(cm.exception.error)
+        self.assertIn("nothing here", str(cm.exception))
+
+    def test_html_and_empty_error_bodies(self) -> None:
+        self.stub.reply((502, {"Content-Type": "text/html"}, b"<html><body>Bad Gateway" + b"x" * 5000 + b"</html>"),
+                        (403, {}, b""))
+        client = self.make_client(retry_total=0)
+        with self.assertRaises(HttpResponseError) as cm:
+            client.complete(messages=[UserMessage("hi")])
+        self.assertIn("502", str(cm.exception))
+        self.assertIn("Content: <html><body>Bad Gateway", str(cm.exception))
+        self.assertLess(len(str(cm.exception)), 1500)
+        with self.assertRaises(HttpResponseError) as cm:
+            client.complete(messages=[UserMessage("hi")])
+        self.assertIn("403", str(cm.exception))
+        self.assertIsNone(cm.exception.error)
+
+    def test_success_bodies_that_are_not_json_objects(self) -> None:
+        for payload in (b"", b"not json", b"[1, 2]", b"\xff\xfe{", b'{"id": '):
+            with self.subTest(payload=payload):
+                self.stub.reply((200, {"Content-Type": "application/json"}, payload))
+                with self.assertRaises(DecodeError) as cm:
+                    self.client.complete(messages=[UserMessage("hi")])
+                self.assertIsInstance(cm.exception, HttpResponseError)
+                self.assertEqual(cm.exception.status_code, 200)
+
+    def test_model_info_and_its_cache(self) -> None:
+        self.stub.reply(json_reply({"model_name": "phi", "model_type": "chat-completion",
+                                    "model_provider_name": "Microsoft"}))
+        info = self.client.get_model_info()
+        self.assertEqual((info.model_name, info.model_type), ("phi", "chat-completion"))
+        self.assertIs(self.client.get_model_info(), info)
+        self.assertEqual(len(self.stub.requests), 1)
+        self.assertEqual(self.stub.requests[0]["path"], "/info?api-version=2024-05-01-preview")
+        self.assertIn("phi", str(self.client))
+        other = self.make_client()
+        self.stub.reply(json_reply({"error": {"code": "NotFound", "message": "no"}}, 404))
+        with self.assertRaisesRegex(ResourceNotFoundError, "not available on this endpoint"):
+            other.get_model_info()
+
+
+# ---------------------------------------------------------------------------
+# Auth and secrets
+# ---------------------------------------------------------------------------
+
+class FakeTokenCredential:
+    def __init__(self, lifetime: int = 3600) -> None:
+        self.calls: List[Tuple[str, ...]] = []
+        self.lifetime = lifetime
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        self.calls.append(scopes)
+        return AccessToken("token-%d" % len(self.calls), int(time.time()) + self.lifetime)
+
+
+class AuthTest(StubTest):
+    def test_key_credential_sends_both_headers_and_updates(self) -> None:
+        credential = AzureKeyCredential(KEY)
+        client = ChatCompletionsClient(self.stub.url, credential)
+        self.addCleanup(client.close)
+        client.complete(messages=[UserMessage("hi")])
+        credential.update("new-key")
+        client.complete(messages=[UserMessage("hi")])
+        first, second = (r["headers"] for r in self.stub.requests)
+        self.assertEqual((first["api-key"], first["authorization"]), (KEY, "Bearer " + KEY))
+        self.assertEqual((second["api-key"], second["authorization"]), ("new-key", "Bearer new-key"))
+
+    def test_token_credential_is_cached_and_refused_over_http(self) -> None:
+        credential = FakeTokenCredential()
+        client = ChatCompletionsClient(self.stub.url, credential)
+        with self.assertRaisesRegex(ServiceRequestError, "not permitted over plain http"):
+            client.complete(messages=[UserMessage("hi")])
+        self.assertEqual((credential.calls, self.stub.requests), ([], []))
+        hook = BearerTokenAuth(credential, "scope/.default")
+        for _ in range(3):
+            request = HttpRequest("GET", "https://example.invalid/")
+            hook(request)
+        self.assertEqual(request.headers["Authorization"], "Bearer token-1")
+        self.assertEqual(credential.calls, [("scope/.default",)])
+        short = FakeTokenCredential(lifetime=10)  # inside the renewal window: asked every time
+        hook = BearerTokenAuth(short)
+        hook(HttpRequest("GET", "https://example.invalid/"))
+        hook(HttpRequest("GET", "https://example.invalid/"))
+        self.assertEqual(short.calls, [("https://ml.azure.com/.default",)] * 2)
+
+    def test_auth_hooks(self) -> None:
+        hooks = [(ApiKeyAuth(KEY), "api-key", KEY),
+                 (ApiKeyAuth(KEY, header="X-Api-Key", prefix="Key"), "x-api-key", "Key " + KEY),
+                 (BearerTokenAuth(KEY), "authorization", "Bearer " + KEY)]
+        for hook, header, value in hooks:
+            client = ChatCompletionsClient(self.stub.url, hook)
+            self.addCleanup(client.close)
+            client.complete(messages=[UserMessage("hi")])
+            self.assertEqual(self.stub.requests[-1]["headers"][header], value)
+            self.assertNotIn(KEY, repr(hook))
+
+        def custom(request: HttpRequest) -> None:
+            request.headers["X-Signed"] = "sig:" + request.method
+        client = ChatCompletionsClient(self.stub.url, custom)
+        self.addCleanup(client.close)
+        client.complete(messages=[UserMessage("hi")])
+        self.assertEqual(self.stub.requests[-1]["headers"]["x-signed"], "sig:POST")
+
+    def test_bad_keys_are_refused_without_echoing_them(self) -> None:
+        for bad in ("line\nbreak" + KEY, KEY + "\r", "caf\u00e9\u2603" + KEY, "nul\x00" + KEY):
+            with self.subTest(bad=repr(bad)):
+                for make in (AzureKeyCredential, ApiKeyAuth, BearerTokenAuth):
+                    with self.assertRaises(ValueError) as cm:
+                        make(bad)
+                    self.assertNotIn(KEY, str(cm.exception))
+                with self.assertRaises(ValueError) as cm:
+                    AzureKeyCredential("ok").update(bad)
+                self.assertNotIn(KEY, str(cm.exception))
+        self.assertRaises(TypeError, AzureKeyCredential, None)
+
+    def test_key_never_in_repr_errors_or_debug_logs(self) -> None:
+        credential = AzureKeyCredential(KEY)
+        client = self.make_client(logging_enable=True, retry_total=0)
+        client._auth = credential
+        self.assertNotIn(KEY, repr(credential) + repr(client) + str(client))
+        self.assertNotIn(KEY, repr(AccessToken(KEY, 1)))
+        logger = logging.getLogger("chatclient")
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+        self.addCleanup(logger.removeHandler, handler)
+        self.addCleanup(logger.setLevel, logging.NOTSET)
+        self.stub.reply(json_reply({"error": {"code": "Unauthorized", "message": "bad key"}}, 401))
+        with self.assertRaises(ClientAuthenticationError) as cm:
+            client.complete(messages=[UserMessage("hi")])
+        import traceback
+        text = "".join(traceback.format_exception(type(cm.exception), cm.exception, cm.exception.__traceback__))
+        self.assertNotIn(KEY, text)
+        log = stream.getvalue()
+        self.assertIn("Request: POST", log)
+        self.assertIn("REDACTED", log)
+        self.assertIn("Response: 401", log)
+        self.assertNotIn(KEY, log)
