@@ -1646,7 +1646,7 @@ def _proxy_for(scheme: str, host: str) -> Optional[Tuple[str, int, Dict[str, str
         return None
     import urllib.request
     proxies = urllib.request.getproxies_environment()
-    if urllib.request.proxy_bypass_environment(host, proxies):
+    if urllib.request.proxy_bypass_environment(host, proxies):  # type: ignore[attr-defined]
         return None
     proxy = proxies.get(scheme)
     if not proxy:
