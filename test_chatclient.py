@@ -696,3 +696,346 @@ class AuthTest(StubTest):
         self.assertIn("REDACTED", log)
         self.assertIn("Response: 401", log)
         self.assertNotIn(KEY, log)
+
+
+# ---------------------------------------------------------------------------
+# Server-sent events: one test per rule of the WHATWG "event stream" parsing
+# ---------------------------------------------------------------------------
+
+def parse(data: bytes, splits: Optional[List[int]] = None, **kw: Any) -> List[ServerSentEvent]:
+    parser = SSEParser(**kw)
+    events: List[ServerSentEvent] = []
+    last = 0
+    for cut in (splits or []) + [len(data)]:
+        events += parser.feed(data[last:cut])
+        last = cut
+    return events + parser.close()
+
+
+def E(data: str, event: str = "message", id: str = "", retry: Optional[int] = None) -> ServerSentEvent:
+    return ServerSentEvent(event, data, id, retry)
+
+
+class SSEParserTest(unittest.TestCase):
+    def check(self, data: bytes, expected: List[ServerSentEvent]) -> None:
+        """The same events whole, byte by byte, and split in two at every position."""
+        self.assertEqual(parse(data), expected, "whole")
+        self.assertEqual(parse(data, list(range(1, len(data)))), expected, "byte by byte")
+        for cut in range(1, len(data)):
+            self.assertEqual(parse(data, [cut]), expected, "split at %d" % cut)
+
+    def test_data_event(self) -> None:
+        self.check(b"data: hello\n\n", [E("hello")])
+
+    def test_data_lines_are_joined_with_lf(self) -> None:
+        self.check(b"data: a\ndata: b\ndata:\n\n", [E("a\nb\n")])
+
+    def test_only_one_space_after_the_colon_is_dropped(self) -> None:
+        self.check(b"data:  two\n\ndata:none\n\ndata:\tx\n\n", [E(" two"), E("none"), E("\tx")])
+
+    def test_line_ends_crlf_cr_lf_in_any_mix(self) -> None:
+        self.check(b"data: a\r\n\r\ndata: b\r\rdata: c\n\ndata: d\r\n\ndata: e\r\n\r", [E(x) for x in "abcde"])
+
+    def test_cr_lf_split_across_chunks_is_one_line_end(self) -> None:
+        self.assertEqual(parse(b"data: a\r\ndata: b\r\n\r\n", [8, 18]), [E("a\nb")])
+        self.assertEqual(parse(b"data: a\r\r\n", [8]), [E("a")])  # CR, then CRLF: two line ends
+
+    def test_leading_bom_is_dropped_once(self) -> None:
+        self.check(b"\xef\xbb\xbfdata: a\n\n", [E("a")])
+        self.check(b"\xef\xbb\xbf\xef\xbb\xbfdata: a\n\ndata: b\n\n", [E("b")])  # a second BOM is a field name
+
+    def test_comments_are_ignored(self) -> None:
+        self.check(b": keep-alive\n:\ndata: a\n: inside\ndata: b\n\n", [E("a\nb")])
+
+    def test_field_without_colon(self) -> None:
+        self.check(b"data\n\ndata\ndata\n\n", [E(""), E("\n")])
+        self.check(b"event: x\nevent\ndata: a\n\n", [E("a")])
+
+    def test_event_without_data_is_not_dispatched(self) -> None:
+        self.check(b"event: ping\n\nid: 7\n\nretry: 5\n\n\n\n", [])
+
+    def test_event_type_resets_after_each_dispatch(self) -> None:
+        self.check(b"event: update\ndata: a\n\ndata: b\n\nevent: x\n\ndata: c\n\n",
+                   [E("a", "update"), E("b"), E("c")])
+
+    def test_id_is_kept_across_events_and_ignored_with_nul(self) -> None:
+        self.check(b"id: 1\ndata: a\n\ndata: b\n\nid: 2\x00\ndata: c\n\nid\ndata: d\n\n",
+                   [E("a", id="1"), E("b", id="1"), E("c", id="1"), E("d", id="")])
+        parser = SSEParser()
+        parser.feed(b"id: 42\ndata: x\n\n")
+        self.assertEqual(parser.last_event_id, "42")
+
+    def test_retry_takes_ascii_digits_only(self) -> None:
+        parser = SSEParser()
+        events = parser.feed(b"retry: 1500\ndata: a\n\nretry: 10a\ndata: b\n\nretry: -1\nretry: \xd9\xa3\ndata: c\n\n")
+        self.assertEqual([e.retry for e in events], [1500, None, None])
+        self.assertEqual(parser.retry, 1500)
+
+    def test_unknown_fields_and_field_case(self) -> None:
+        self.check(b"foo: bar\nData: no\nDATA: no\ndata: yes\n\n", [E("yes")])
+
+    def test_incomplete_event_at_the_end_is_discarded(self) -> None:
+        self.check(b"data: a\n\ndata: b\n", [E("a")])
+        self.check(b"data: a\n\ndata: b", [E("a")])
+
+    def test_utf8_split_across_chunks_and_invalid_bytes(self) -> None:
+        data = "data: h\u00e9llo \u2603 \U0001F600\n\n".encode("utf-8")
+        self.check(data, [E("h\u00e9llo \u2603 \U0001F600")])
+        self.check(b"data: a\xffb\xe2\x98\n\n", [E("a\ufffdb\ufffd")])
+
+    def test_blank_lines_between_events_dispatch_nothing(self) -> None:
+        self.check(b"\n\n\ndata: a\n\n\n\ndata: b\n\n", [E("a"), E("b")])
+
+    def test_json_and_repr(self) -> None:
+        event = parse(b'data: {"a": [1]}\n\n')[0]
+        self.assertEqual(event.json(), {"a": [1]})
+        self.assertIn("data=", repr(event))
+
+    def test_caps(self) -> None:
+        with self.assertRaisesRegex(ServiceResponseError, "line exceeds the cap"):
+            parse(b"data: " + b"x" * 5000, list(range(100, 5000, 100)), max_line_bytes=1000)
+        with self.assertRaisesRegex(ServiceResponseError, "event exceeds the cap"):
+            parse(b"data: xxxxxxxx\n" * 1000, max_event_bytes=1000)
+
+
+# ---------------------------------------------------------------------------
+# Streaming chat completions
+# ---------------------------------------------------------------------------
+
+def collect(stream: Any) -> Tuple[List[Any], Optional[BaseException]]:
+    """The updates a stream delivered, and the error it ended with (if any)."""
+    updates: List[Any] = []
+    try:
+        for update in stream:
+            updates.append(update)
+    except Exception as exc:  # noqa: BLE001 - the test looks at it
+        return updates, exc
+    return updates, None
+
+
+def content_of(updates: List[Any]) -> str:
+    return "".join(u.choices[0].delta.content or "" for u in updates if u.choices)
+
+
+class StreamingTest(StubTest):
+    def stream(self, payload: Any, **kw: Any) -> Any:
+        self.stub.reply(payload)
+        return self.client.complete(messages=[UserMessage("hi")], stream=True, **kw)
+
+    def test_realistic_stream(self) -> None:
+        content_filter = {"id": "", "object": "", "created": 0, "model": "", "choices": [],
+                          "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {}}]}
+        usage = {"id": "c1", "object": "chat.completion.chunk", "created": 1700000000, "model": "gpt-test",
+                 "choices": [], "usage": {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8}}
+        body = (b": keep-alive\n\n" + sse(content_filter, chunk("", role="assistant"), chunk("Hel"), chunk("lo"),
+                                          chunk(None, "stop"), usage))
+        with self.stream(chunked([body[i:i + 37] for i in range(0, len(body), 37)])) as stream:
+            self.assertIsInstance(stream, StreamingChatCompletions)
+            updates = list(stream)
+        self.assertEqual(self.stub.body()["stream"], True)
+        self.assertEqual(len(updates), 5)  # the content-filter chunk (no choices, no usage) is skipped
+        self.assertTrue(all(isinstance(u, StreamingChatCompletionsUpdate) for u in updates))
+        self.assertEqual(content_of(updates), "Hello")
+        self.assertIs(updates[0].choices[0].delta.role, ChatRole.ASSISTANT)
+        self.assertIs(updates[3].choices[0].finish_reason, CompletionsFinishReason.STOPPED)
+        self.assertEqual(updates[4].usage.total_tokens, 8)
+        self.assertEqual(updates[1].created.year, 2023)
+
+    def test_tool_calls_add_up_in_the_final_completion(self) -> None:
+        calls = [
+            chunk(None, role="assistant", tool_calls=[{"index": 0, "id": "call_a", "type": "function",
+                                                       "function": {"name": "get_weather", "arguments": ""}}]),
+            chunk(None, tool_calls=[{"index": 0, "function": {"arguments": '{"city": '}}]),
+            chunk(None, tool_calls=[{"index": 1, "id": "call_b", "type": "function",
+                                     "function": {"name": "get_time", "arguments": "{}"}}]),
+            chunk(None, tool_calls=[{"index": 0, "function": {"arguments": '"Paris"}'}}]),
+            chunk(None, "tool_calls"),
+            {"id": "c1", "created": 1700000000, "model": "gpt-test", "choices": [],
+             "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}},
+        ]
+        stream = self.stream(chunked([sse(*calls)]))
+        first = next(stream)
+        self.assertEqual(first.choices[0].delta.tool_calls[0].function.name, "get_weather")
+        final = stream.get_final_completion()
+        self.assertIsInstance(final, ChatCompletions)
+        message = final.choices[0].message
+        self.assertEqual([(c.id, c.function.name, json.loads(c.function.arguments)) for c in message.tool_calls],
+                         [("call_a", "get_weather", {"city": "Paris"}), ("call_b", "get_time", {})])
+        self.assertIsInstance(message.tool_calls[0], ChatCompletionsToolCall)
+        self.assertIs(final.choices[0].finish_reason, CompletionsFinishReason.TOOL_CALLS)
+        self.assertEqual((final.id, final.model, final.usage.total_tokens), ("c1", "gpt-test", 3))
+        self.assertIsNone(message.content)
+        follow_up = AssistantMessage(tool_calls=message.tool_calls)  # the usual next request
+        self.assertEqual(follow_up.as_dict()["tool_calls"][0]["function"]["arguments"], '{"city": "Paris"}')
+
+    def test_final_completion_of_text_and_several_choices(self) -> None:
+        events = [chunk("A", index=0), chunk("x", index=1), chunk("B", "stop", index=0), chunk("y", "length", index=1)]
+        final = self.stream(chunked([sse(*events)])).get_final_completion()
+        self.assertEqual([c.message.content for c in final.choices], ["AB", "xy"])
+        self.assertEqual([c.finish_reason for c in final.choices], ["stop", "length"])
+        self.assertEqual(final.choices[0].message.role, "assistant")
+
+    def test_unicode_split_across_tcp_writes(self) -> None:
+        body = sse(chunk("caf\u00e9 \u2603 \U0001F600 \u4e2d\u6587"), chunk(None, "stop"))
+        pieces = [body[i:i + 1] for i in range(len(body))]  # every byte its own write
+        updates, error = collect(self.stream(chunked(pieces)))
+        self.assertIsNone(error)
+        self.assertEqual(content_of(updates), "caf\u00e9 \u2603 \U0001F600 \u4e2d\u6587")
+
+    def test_each_event_is_delivered_before_the_next_arrives(self) -> None:
+        got_first = threading.Event()
+        seen: List[bool] = []
+
+        def before(i: int) -> None:
+            if i == 1:
+                seen.append(got_first.wait(WAIT))
+        for framing in ("chunked", "close-delimited"):
+            with self.subTest(framing=framing):
+                got_first.clear()
+                del seen[:]
+                pieces = [sse(chunk("one"), done=False), sse(chunk("two", "stop"))]
+                if framing == "chunked":
+                    reply = chunked(pieces, before)
+                else:
+                    def reply(h: BaseHTTPRequestHandler, pieces: List[bytes] = pieces) -> None:
+                        h.send_response(200)
+                        h.send_header("Content-Type", "text/event-stream")
+                        h.send_header("Connection", "close")
+                        h.end_headers()
+                        for i, piece in enumerate(pieces):
+                            before(i)
+                            h.wfile.write(piece)
+                            h.wfile.flush()
+                        h.close_connection = True
+                stream = self.stream(reply)
+                self.assertEqual(next(stream).choices[0].delta.content, "one")
+                got_first.set()
+                self.assertEqual(content_of(list(stream)), "two")
+                self.assertEqual(seen, [True])
+
+    def test_truncated_stream_raises_after_delivering_what_arrived(self) -> None:
+        for framing in ("chunked", "length"):
+            with self.subTest(framing=framing):
+                body = sse(chunk("Hel"), chunk("lo"), done=False)
+                reply = chunked([body]) if framing == "chunked" else (200, {"Content-Type": "text/event-stream"}, body)
+                updates, error = collect(self.stream(reply))
+                self.assertEqual(content_of(updates), "Hello")
+                self.assertIsInstance(error, ServiceResponseError)
+                self.assertIn("[DONE]", str(error))
+
+    def test_stream_ending_with_finish_reason_but_no_done_is_complete(self) -> None:
+        updates, error = collect(self.stream(chunked([sse(chunk("ok"), chunk(None, "stop"), done=False)])))
+        self.assertIsNone(error)
+        self.assertEqual(content_of(updates), "ok")
+
+    def test_connection_broken_mid_stream(self) -> None:
+        def reply(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(200)
+            h.send_header("Transfer-Encoding", "chunked")
+            h.end_headers()
+            piece = sse(chunk("partial"), done=False)
+            h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) + b"ff\r\ndata: {\"trunc")
+            h.wfile.flush()
+            h.close_connection = True
+        updates, error = collect(self.stream(reply))
+        self.assertEqual(content_of(updates), "partial")
+        self.assertIsInstance(error, ServiceResponseError)
+
+    def test_in_band_errors(self) -> None:
+        error_payload = {"error": {"code": "content_filter", "message": "The response was filtered"}}
+        cases = [
+            sse(chunk("a"), error_payload, chunk("never")),
+            sse(chunk("a"), done=False) + b'event: error\ndata: {"error": {"code": "content_filter", '
+                                          b'"message": "The response was filtered"}}\n\n' + sse(chunk("never")),
+        ]
+        for body in cases:
+            with self.subTest(body=body[:60]):
+                updates, error = collect(self.stream(chunked([body])))
+                self.assertEqual(content_of(updates), "a")
+                self.assertIsInstance(error, HttpResponseError)
+                self.assertEqual((error.error.code, error.error.message),
+                                 ("content_filter", "The response was filtered"))
+                self.assertIn("filtered", str(error))
+
+    def test_bad_event_raises_after_the_good_ones(self) -> None:
+        updates, error = collect(self.stream(chunked([sse(chunk("a"), b"{not json", chunk("b"))])))
+        self.assertEqual(content_of(updates), "a")
+        self.assertIsInstance(error, DecodeError)
+
+    def test_error_status_raises_before_iteration(self) -> None:
+        self.stub.reply(json_reply({"error": {"code": "RateLimit", "message": "slow"}}, 429))
+        with self.assertRaises(HttpResponseError) as cm:
+            self.make_client(retry_total=0).complete(messages=[UserMessage("hi")], stream=True)
+        self.assertEqual((cm.exception.status_code, cm.exception.error.code), (429, "RateLimit"))
+
+    def test_body_stream_true_streams(self) -> None:
+        self.stub.reply(chunked([sse(chunk("x", "stop"))]))
+        stream = self.client.complete({"messages": [{"role": "user", "content": "hi"}], "stream": True})
+        self.assertEqual(content_of(list(stream)), "x")
+
+    def test_connection_is_reused_after_a_complete_stream(self) -> None:
+        for _ in range(3):
+            updates, error = collect(self.stream(chunked([sse(chunk("x"), chunk(None, "stop"))])))
+            self.assertIsNone(error)
+            self.client.complete(messages=[UserMessage("hi")])
+        self.assertEqual(self.stub.connections, 1)
+
+    def test_closing_early_closes_the_connection_and_the_client_stays_usable(self) -> None:
+        server_saw_close = threading.Event()
+
+        def endless(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(200)
+            h.send_header("Transfer-Encoding", "chunked")
+            h.end_headers()
+            try:
+                for i in range(100000):
+                    if self.stub.release.is_set():
+                        return
+                    piece = sse(chunk("tick%d " % i), done=False)
+                    h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                    h.wfile.flush()
+            except OSError:
+                server_saw_close.set()
+            h.close_connection = True
+        with self.stream(endless) as stream:
+            self.assertEqual(next(stream).choices[0].delta.content, "tick0 ")
+            next(stream)
+        self.assertTrue(server_saw_close.wait(WAIT))
+        self.assertEqual(self.client.complete(messages=[UserMessage("hi")]).choices[0].message.content, "Hello!")
+        self.assertEqual(self.stub.connections, 2)
+        self.assertRaises(StopIteration, next, stream)
+
+    def test_giant_line_hits_the_cap(self) -> None:
+        def giant(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(200)
+            h.send_header("Transfer-Encoding", "chunked")
+            h.end_headers()
+            try:
+                first = sse(chunk("ok"), done=False) + b"data: "
+                h.wfile.write(b"%x\r\n%s\r\n" % (len(first), first))
+                block = b"x" * 65536
+                for _ in range(2000):  # up to 128 MiB, never ended by a newline
+                    h.wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
+            except OSError:
+                pass
+            h.close_connection = True
+        client = self.make_client(max_sse_line_bytes=1 << 20)
+        self.stub.reply(giant)
+        updates, error = collect(client.complete(messages=[UserMessage("hi")], stream=True))
+        self.assertEqual(content_of(updates), "ok")
+        self.assertIsInstance(error, ServiceResponseError)
+        self.assertIn("max_sse_line_bytes", str(error))
+
+    def test_built_from_any_response_object(self) -> None:
+        class Response:
+            closed = False
+
+            def iter_bytes(self) -> Any:
+                return iter([sse(chunk("a"))[:10], sse(chunk("a"), chunk("b", "stop"))[10:]])
+
+            def close(self) -> None:
+                self.closed = True
+        response = Response()
+        with StreamingChatCompletions(response) as stream:
+            self.assertEqual(content_of(list(stream)), "ab")
+        self.assertTrue(response.closed)
