@@ -1048,6 +1048,8 @@ class HttpResponse:
                 if not chunk:
                     break
                 yield chunk
+            if raw.length:  # http.client ends read1() quietly at EOF, even short of Content-Length
+                raise http.client.IncompleteRead(b"", raw.length)
         except socket.timeout as exc:
             self.close()
             raise ServiceResponseError("read timed out while receiving the response body", error=exc) from None

@@ -78,6 +78,7 @@ class Stub:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -85,8 +86,9 @@ class Stub:
             def _any(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                stub.requests.append({"method": self.command, "path": self.path,
-                                      "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+                self.record = {"method": self.command, "path": self.path,
+                               "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+                stub.requests.append(self.record)
                 try:
                     reply = stub.replies.get_nowait()
                 except queue.Empty:
@@ -1039,3 +1041,404 @@ class StreamingTest(StubTest):
         with StreamingChatCompletions(response) as stream:
             self.assertEqual(content_of(list(stream)), "ab")
         self.assertTrue(response.closed)
+
+
+# ---------------------------------------------------------------------------
+# Transport and fault injection
+# ---------------------------------------------------------------------------
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class TransportTest(StubTest):
+    def test_sequential_requests_use_one_connection(self) -> None:
+        for _ in range(20):
+            self.client.complete(messages=[UserMessage("hi")])
+        self.assertEqual(self.stub.connections, 1)
+        self.assertEqual(self.client._transport.connections_opened, 1)
+
+    def test_one_client_shared_by_16_threads(self) -> None:
+        self.stub.default = self._echo  # each answer carries its own prompt
+        errors: List[BaseException] = []
+        streamed: List[int] = []
+
+        def work(n: int) -> None:
+            try:
+                for i in range(12):
+                    prompt = "t%d-r%d" % (n, i)
+                    if i % 3 == 0:
+                        stream = self.client.complete(messages=[UserMessage(prompt)], stream=True)
+                        text = stream.get_final_completion().choices[0].message.content
+                        streamed.append(1)
+                    else:
+                        text = self.client.complete(messages=[UserMessage(prompt)]).choices[0].message.content
+                    if text != "echo " + prompt:
+                        raise AssertionError("%r != %r" % (text, prompt))
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(exc)
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(WAIT * 3)
+        self.assertEqual(errors, [])
+        self.assertEqual(len(self.stub.requests), 16 * 12)
+        self.assertEqual(len(streamed), 16 * 4)
+        self.assertLessEqual(self.stub.connections, 32)
+
+    def _echo(self, h: BaseHTTPRequestHandler) -> None:
+        body = json.loads(h.record["body"])  # type: ignore[attr-defined]
+        text = "echo " + body["messages"][0]["content"]
+        if body.get("stream"):
+            payload, ctype = sse(chunk(text, "stop")), "text/event-stream"
+        else:
+            answer = dict(CHAT, choices=[{"index": 0, "finish_reason": "stop",
+                                          "message": {"role": "assistant", "content": text}}])
+            payload, ctype = json.dumps(answer).encode(), "application/json"
+        h.send_response(200)
+        h.send_header("Content-Type", ctype)
+        h.send_header("Content-Length", str(len(payload)))
+        h.end_headers()
+        h.wfile.write(payload)
+
+    def test_kept_alive_connection_closed_by_the_server_is_replaced(self) -> None:
+        def answer_then_close(h: BaseHTTPRequestHandler) -> None:
+            payload = json.dumps(CHAT).encode()
+            h.send_response(200)
+            h.send_header("Content-Length", str(len(payload)))
+            h.end_headers()
+            h.wfile.write(payload)
+            h.close_connection = True  # without saying "Connection: close"
+        self.stub.default = answer_then_close
+        client = self.make_client(retry_total=0)
+        for _ in range(5):
+            self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+        self.assertEqual(len(self.stub.requests), 5)
+
+    def test_idle_connection_dropped_after_the_check_is_replaced(self) -> None:
+        """The server closes the kept-alive socket as the next request goes out."""
+        def script(conn: socket.socket) -> None:
+            read_request(conn)
+            payload = json.dumps(CHAT).encode()
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(payload), payload))
+            conn.recv(65536)  # the next request: dropped unanswered, as a server timing out idle sockets does
+        server = self.raw(script)
+        client = self.make_client(url=server.url, retry_total=0)
+        self.assertEqual(client.complete(messages=[UserMessage("a")]).id, "chatcmpl-1")
+        self.assertEqual(client.complete(messages=[UserMessage("b")]).id, "chatcmpl-1")
+        self.assertEqual(server.accepted, 2)
+
+    def test_connection_refused(self) -> None:
+        url = "http://127.0.0.1:%d" % free_port()
+        client = self.make_client(url=url, retry_total=2)
+        started = time.monotonic()
+        with self.assertRaises(ServiceRequestError) as cm:
+            client.complete(messages=[UserMessage("hi")])
+        self.assertIn("cannot connect", str(cm.exception))
+        self.assertLess(time.monotonic() - started, 5)
+
+    def test_connect_timeout(self) -> None:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)  # a full backlog: further connects hang
+        self.addCleanup(listener.close)
+        fillers = []
+        for _ in range(8):
+            s = socket.socket()
+            s.setblocking(False)
+            s.connect_ex(listener.getsockname())
+            fillers.append(s)
+            self.addCleanup(s.close)
+        client = self.make_client(url="http://127.0.0.1:%d" % listener.getsockname()[1], retry_total=0,
+                                  connection_timeout=0.2)
+        started = time.monotonic()
+        try:
+            client.complete(messages=[UserMessage("hi")])
+        except ServiceRequestError as exc:
+            self.assertIn("timed out", str(exc))
+        except ServiceResponseError:
+            self.skipTest("this kernel accepted the connection despite the full backlog")
+        else:
+            self.skipTest("this kernel accepted the connection despite the full backlog")
+        self.assertLess(time.monotonic() - started, 5)
+
+    def test_read_timeout_before_the_response(self) -> None:
+        server = self.raw(lambda conn: (read_request(conn), server.release.wait(WAIT)))
+        client = self.make_client(url=server.url, read_timeout=0.2, retry_total=3)
+        started = time.monotonic()
+        with self.assertRaisesRegex(ServiceResponseError, "read_timeout"):
+            client.complete(messages=[UserMessage("hi")])
+        self.assertLess(time.monotonic() - started, 2)
+        self.assertEqual(server.accepted, 1)  # a read timeout is not retried
+
+    def test_stalled_stream_times_out_after_delivering_what_arrived(self) -> None:
+        self.stub.reply(chunked([sse(chunk("first"), done=False)], end=False))
+        client = self.make_client(read_timeout=0.3)
+        self.stub.reply(chunked([sse(chunk("first"), done=False)], end=False))
+        stream = client.complete(messages=[UserMessage("hi")], stream=True)
+        updates, error = collect(stream)
+        self.assertEqual(content_of(updates), "first")
+        self.assertIsInstance(error, ServiceResponseError)
+        self.assertIn("timed out", str(error))
+
+    def test_per_call_timeout_overrides_the_client(self) -> None:
+        server = self.raw(lambda conn: (read_request(conn), server.release.wait(WAIT)))
+        client = self.make_client(url=server.url, read_timeout=WAIT)
+        started = time.monotonic()
+        with self.assertRaises(ServiceResponseError):
+            client.complete(messages=[UserMessage("hi")], read_timeout=0.2)
+        self.assertLess(time.monotonic() - started, 2)
+
+    def test_retries_honour_each_retry_header(self) -> None:
+        headers = [{"retry-after-ms": "30"}, {"x-ms-retry-after-ms": "30"}, {"Retry-After": "0"},
+                   {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, {}]
+        for status, hdrs in zip((429, 503, 500, 502, 504), headers):
+            with self.subTest(status=status, headers=hdrs):
+                del self.stub.requests[:]
+                self.stub.reply(json_reply({"error": {"code": "Busy", "message": "later"}}, status, **hdrs))
+                started = time.monotonic()
+                result = self.client.complete(messages=[UserMessage("hi")])
+                self.assertEqual(result.id, "chatcmpl-1")
+                self.assertEqual(len(self.stub.requests), 2)
+                self.assertEqual(self.stub.requests[0]["body"], self.stub.requests[1]["body"])
+                self.assertLess(time.monotonic() - started, 2)
+        self.assertEqual(self.stub.connections, 1)  # retried responses are drained and the socket reused
+
+    def test_retry_after_is_used_and_capped(self) -> None:
+        self.stub.reply(json_reply({}, 429, retry_after_ms="250"))
+        started = time.monotonic()
+        self.client.complete(messages=[UserMessage("hi")])
+        self.assertGreaterEqual(time.monotonic() - started, 0.24)
+        self.stub.reply(json_reply({}, 429, Retry_After="3600"))
+        client = self.make_client(retry_backoff_max=0.05)
+        started = time.monotonic()
+        client.complete(messages=[UserMessage("hi")])
+        self.assertLess(time.monotonic() - started, 2)
+
+    def test_retries_run_out(self) -> None:
+        self.stub.default = json_reply({"error": {"code": "Busy", "message": "later"}}, 503)
+        client = self.make_client(retry_total=2)
+        with self.assertRaises(HttpResponseError) as cm:
+            client.complete(messages=[UserMessage("hi")])
+        self.assertEqual(cm.exception.status_code, 503)
+        self.assertEqual(len(self.stub.requests), 3)
+        with self.assertRaises(HttpResponseError):
+            client.complete(messages=[UserMessage("hi")], retry_total=0)
+        self.assertEqual(len(self.stub.requests), 4)
+        self.stub.default = json_reply({}, 400)
+        with self.assertRaises(HttpResponseError):
+            client.complete(messages=[UserMessage("hi")])
+        self.assertEqual(len(self.stub.requests), 5)  # 400 is not retried
+
+    def test_file_body_is_resent_identical(self) -> None:
+        self.stub.reply(json_reply({}, 503, retry_after_ms="1"))
+        with tempfile.TemporaryFile() as f:
+            f.write(b'{"messages": [{"role": "user", "content": "from a file"}]}')
+            f.seek(0)
+            self.client.complete(body=f)
+        self.assertEqual(len(self.stub.requests), 2)
+        self.assertEqual(self.stub.requests[0]["body"], self.stub.requests[1]["body"])
+        self.assertIn(b"from a file", self.stub.requests[1]["body"])
+
+    def test_stream_is_not_retried_once_its_body_started(self) -> None:
+        self.stub.reply(chunked([sse(chunk("a"), done=False)], end=False))
+        self.stub.default = json_reply({}, 500)
+        client = self.make_client(read_timeout=0.3)
+        updates, error = collect(client.complete(messages=[UserMessage("hi")], stream=True))
+        self.assertEqual(content_of(updates), "a")
+        self.assertIsInstance(error, ServiceResponseError)
+        self.assertEqual(len(self.stub.requests), 1)
+
+    def test_response_body_cap(self) -> None:
+        big = b'{"id": "' + b"x" * (2 << 20) + b'"}'
+        self.stub.reply((200, {"Content-Type": "application/json"}, big),
+                        chunked([big[i:i + 65536] for i in range(0, len(big), 65536)]))
+        client = self.make_client(max_response_bytes=1 << 20)
+        for framing in ("length", "chunked"):
+            with self.subTest(framing=framing):
+                with self.assertRaisesRegex(ServiceResponseError, "max_response_bytes"):
+                    client.complete(messages=[UserMessage("hi")])
+
+    def test_lying_content_length_is_not_preallocated(self) -> None:
+        def script(conn: socket.socket) -> None:
+            read_request(conn)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 999999999999\r\n\r\n{\"id\": 1")
+        server = self.raw(script)
+        client = self.make_client(url=server.url)
+        with self.assertRaises(ServiceResponseError):
+            client.complete(messages=[UserMessage("hi")])
+
+    def test_header_caps(self) -> None:
+        many = "".join("X-H%d: v\r\n" % i for i in range(200)).encode()
+        long = b"X-Long: " + b"v" * 100000 + b"\r\n"
+        for extra in (many, long):
+            def script(conn: socket.socket, extra: bytes = extra) -> None:
+                read_request(conn)
+                conn.sendall(b"HTTP/1.1 200 OK\r\n" + extra + b"Content-Length: 2\r\n\r\n{}")
+            server = self.raw(script)
+            with self.assertRaises(ServiceResponseError):
+                self.make_client(url=server.url).complete(messages=[UserMessage("hi")])
+
+    def test_peers_that_break_the_response(self) -> None:
+        scripts = {
+            "not http": lambda c: (read_request(c), c.sendall(b"SSH-2.0-OpenSSH_9.0\r\n\r\n")),
+            "closed without answer": lambda c: read_request(c),
+            "truncated body": lambda c: (read_request(c), c.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"id\": \"x")),
+            "truncated chunk": lambda c: (read_request(c), c.sendall(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n{\"id\"")),
+            "reset": lambda c: (read_request(c), c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                                             b"\x01\x00\x00\x00\x00\x00\x00\x00")),
+        }
+        for name, script in scripts.items():
+            with self.subTest(name):
+                server = self.raw(script)
+                client = self.make_client(url=server.url)
+                with self.assertRaises(ServiceResponseError) as cm:
+                    client.complete(messages=[UserMessage("hi")])
+                self.assertNotIsInstance(cm.exception, HttpResponseError)
+                self.assertEqual(server.accepted, 1)  # the response broke: not retried
+
+    def test_trickling_server_is_read_completely(self) -> None:
+        payload = json.dumps(CHAT).encode()
+
+        def script(conn: socket.socket) -> None:
+            read_request(conn)
+            data = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(payload), payload)
+            for i in range(0, len(data), 7):
+                conn.sendall(data[i:i + 7])
+        server = self.raw(script)
+        self.assertEqual(self.make_client(url=server.url).complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+
+
+class RedirectTest(StubTest):
+    def setUp(self) -> None:
+        super().setUp()
+        self.other = Stub()  # another origin: a different port
+        self.addCleanup(self.other.stop)
+
+    def test_307_and_308_keep_method_and_body(self) -> None:
+        for status in (307, 308):
+            with self.subTest(status=status):
+                del self.stub.requests[:]
+                self.stub.reply((status, {"Location": "/moved/chat/completions?api-version=x"}, b""))
+                self.client.complete(messages=[UserMessage("hi")])
+                first, second = self.stub.requests
+                self.assertEqual((second["method"], second["path"]), ("POST", "/moved/chat/completions?api-version=x"))
+                self.assertEqual(first["body"], second["body"])
+                self.assertEqual(second["headers"]["api-key"], KEY)  # same origin: credentials go along
+
+    def test_credentials_never_cross_origins(self) -> None:
+        client = self.make_client(headers={"X-Api-Key": "also-secret", "X-Plain": "ok"})
+        for status in (307, 308):
+            self.stub.reply((status, {"Location": self.other.url + "/elsewhere"}, b""))
+            client.complete(messages=[UserMessage("hi")])
+        for request in self.other.requests:
+            self.assertEqual(request["method"], "POST")
+            self.assertEqual(json.loads(request["body"])["messages"][0]["content"], "hi")
+            for header in ("authorization", "api-key", "x-api-key"):
+                self.assertNotIn(header, request["headers"])
+            self.assertEqual(request["headers"]["x-plain"], "ok")
+            self.assertNotIn(KEY, json.dumps(request["headers"]))
+        self.assertEqual(len(self.other.requests), 2)
+
+    def test_custom_hook_headers_do_not_cross_origins(self) -> None:
+        def hook(request: HttpRequest) -> None:
+            request.headers["X-Signature"] = "signed-secret"
+        client = ChatCompletionsClient(self.stub.url, hook)
+        self.addCleanup(client.close)
+        self.stub.reply((308, {"Location": self.other.url + "/x"}, b""))
+        client.complete(messages=[UserMessage("hi")])
+        self.assertEqual(self.stub.requests[0]["headers"]["x-signature"], "signed-secret")
+        self.assertNotIn("x-signature", self.other.requests[0]["headers"])
+
+    def test_post_is_not_turned_into_a_get(self) -> None:
+        for status in (301, 302, 303):
+            with self.subTest(status=status):
+                self.stub.reply((status, {"Location": "/new"}, b""))
+                with self.assertRaises(HttpResponseError) as cm:
+                    self.client.complete(messages=[UserMessage("hi")])
+                self.assertEqual(cm.exception.status_code, status)
+                self.assertIn("/new", str(cm.exception))
+        self.assertFalse(any(r["path"] == "/new" for r in self.stub.requests))
+
+    def test_get_follows_301(self) -> None:
+        self.stub.reply((301, {"Location": "/info2"}, b""),
+                        json_reply({"model_name": "m", "model_type": "embeddings", "model_provider_name": "p"}))
+        self.assertEqual(self.client.get_model_info().model_name, "m")
+        self.assertEqual(self.stub.requests[1]["path"], "/info2")
+
+    def test_redirect_loops_stop(self) -> None:
+        self.stub.default = (307, {"Location": "/again"}, b"")
+        with self.assertRaises(TooManyRedirectsError):
+            self.make_client(max_redirects=3).complete(messages=[UserMessage("hi")])
+        self.assertEqual(len(self.stub.requests), 4)
+
+    def test_never_from_https_to_http(self) -> None:
+        cert = make_certificate(self)
+        tls = TLSStub(cert, (307, {"Location": self.other.url + "/plain"}, b""))
+        self.addCleanup(tls.stop)
+        client = ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), connection_verify=cert)
+        self.addCleanup(client.close)
+        with self.assertRaisesRegex(HttpResponseError, "https to plain http"):
+            client.complete(messages=[UserMessage("hi")])
+        self.assertEqual(self.other.requests, [])
+
+
+def make_certificate(test: unittest.TestCase) -> str:
+    """A self-signed certificate (and key) for 127.0.0.1, made by the openssl command."""
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "cert.pem")
+    try:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path,
+                        "-out", path + ".crt", "-days", "1", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        test.skipTest("no openssl command to make a test certificate")
+    with open(path, "ab") as out, open(path + ".crt", "rb") as crt:
+        out.write(crt.read())
+    return path
+
+
+class TLSStub(Stub):
+    def __init__(self, cert: str, default: Reply) -> None:
+        super().__init__(default)
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+
+    @property
+    def url(self) -> str:
+        return "https://127.0.0.1:{}".format(self.server.server_address[1])
+
+
+class TLSTest(unittest.TestCase):
+    def test_verified_with_a_ca_file_and_refused_without(self) -> None:
+        cert = make_certificate(self)
+        tls = TLSStub(cert, json_reply(CHAT))
+        self.addCleanup(tls.stop)
+        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), connection_verify=cert) as client:
+            self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), retry_total=0) as client:
+            with self.assertRaises(ServiceRequestError):  # not trusted by default
+                client.complete(messages=[UserMessage("hi")])
+        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), connection_verify=False) as client:
+            self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+
+    def test_token_credential_over_https(self) -> None:
+        cert = make_certificate(self)
+        tls = TLSStub(cert, json_reply(CHAT))
+        self.addCleanup(tls.stop)
+        credential = FakeTokenCredential()
+        with ChatCompletionsClient(tls.url, credential, connection_verify=cert,
+                                   credential_scopes=["api://x/.default"]) as client:
+            client.complete(messages=[UserMessage("hi")])
+            client.complete(messages=[UserMessage("hi")])
+        self.assertEqual([r["headers"]["authorization"] for r in tls.requests], ["Bearer token-1"] * 2)
+        self.assertEqual(credential.calls, [("api://x/.default",)])
