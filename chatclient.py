@@ -2183,7 +2183,8 @@ def _client_class(model_info: ModelInfo) -> Type[_Client]:
     key = re.sub(r"[-\s]+", "_", str(getattr(model_type, "value", model_type)).strip().lower())
     cls = _CLIENT_FOR_MODEL_TYPE.get(key)
     if cls is None:
-        raise ValueError("No client available to support AI model type `{}`".format(model_type))
+        raise ValueError("No client available to support AI model type `{}`".format(
+            getattr(model_type, "value", model_type)))
     return cls
 
 
@@ -2495,6 +2496,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--max-tokens", type=int)
     parser.add_argument("--api-version", default=DEFAULT_API_VERSION,
                         help="api-version query ('' for none, as OpenAI wants)")
+    parser.add_argument("--retries", type=int, default=3, help="retries on connect errors and 408/429/5xx")
     parser.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
     parser.add_argument("--json", action="store_true", help="print the raw JSON response")
     parser.add_argument("--demo", action="store_true", help="answer from a built-in local endpoint (no network)")
@@ -2512,7 +2514,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         credential = AzureKeyCredential(args.key) if args.key else None
         with ChatCompletionsClient(args.endpoint, credential, model=args.model, api_version=args.api_version,
-                                   temperature=args.temperature, max_tokens=args.max_tokens) as client:
+                                   temperature=args.temperature, max_tokens=args.max_tokens,
+                                   retry_total=args.retries) as client:
             if args.prompt == "info":
                 info = client.get_model_info()
                 print(info if args.json else "{} ({}, {})".format(

@@ -1442,3 +1442,259 @@ class TLSTest(unittest.TestCase):
             client.complete(messages=[UserMessage("hi")])
         self.assertEqual([r["headers"]["authorization"] for r in tls.requests], ["Bearer token-1"] * 2)
         self.assertEqual(credential.calls, [("api://x/.default",)])
+
+
+# ---------------------------------------------------------------------------
+# Embeddings, load_client
+# ---------------------------------------------------------------------------
+
+class EmbeddingsTest(StubTest):
+    def test_embed(self) -> None:
+        self.stub.default = json_reply(EMBEDDINGS)
+        client = self.make_client(EmbeddingsClient, dimensions=8, model="emb")
+        result = client.embed(input=["first", "second"], input_type=EmbeddingInputType.DOCUMENT,
+                              encoding_format=EmbeddingEncodingFormat.FLOAT)
+        self.assertEqual(self.stub.requests[0]["path"], "/embeddings?api-version=2024-05-01-preview")
+        self.assertEqual(self.stub.body(), {"input": ["first", "second"], "dimensions": 8,
+                                            "encoding_format": "float", "input_type": "document", "model": "emb"})
+        self.assertEqual(result.data[0].embedding, [0.5, -1.0])
+        self.assertEqual((result.usage.total_tokens, result.model, result["object"]), (2, "emb", "list"))
+        self.assertEqual(result.data[0]["object"], "embedding")
+        self.assertRaises(TypeError, client.embed, input="not a list")
+        self.assertRaises(TypeError, client.embed)
+
+    def test_image_embed(self) -> None:
+        self.stub.default = json_reply(EMBEDDINGS)
+        client = self.make_client(ImageEmbeddingsClient)
+        client.embed(input=[ImageEmbeddingInput(image="data:image/png;base64,AAAA", text="cat")], dimensions=2)
+        self.assertEqual(self.stub.requests[0]["path"], "/images/embeddings?api-version=2024-05-01-preview")
+        self.assertEqual(self.stub.body(), {"input": [{"image": "data:image/png;base64,AAAA", "text": "cat"}],
+                                            "dimensions": 2})
+        self.assertRaises(TypeError, client.embed, input=["just text"])
+
+    def test_load_client_picks_the_client_for_the_model_type(self) -> None:
+        cases = [("chat_completion", ChatCompletionsClient), ("chat-completion", ChatCompletionsClient),
+                 ("Chat Completions", ChatCompletionsClient), ("embeddings", EmbeddingsClient),
+                 ("embedding", EmbeddingsClient), ("text_embedding", EmbeddingsClient),
+                 ("image_embeddings", ImageEmbeddingsClient), ("image-embedding", ImageEmbeddingsClient)]
+        for model_type, cls in cases:
+            with self.subTest(model_type=model_type):
+                del self.stub.requests[:]
+                self.stub.reply(json_reply({"model_name": "m", "model_type": model_type, "model_provider_name": "p"}))
+                client = load_client(self.stub.url, AzureKeyCredential(KEY), api_version="2024-08-01")
+                self.addCleanup(client.close)
+                self.assertIs(type(client), cls)
+                self.assertEqual(client.get_model_info().model_name, "m")
+                self.assertEqual(len(self.stub.requests), 1)  # the info was cached on the client
+                self.assertEqual(self.stub.requests[0]["path"], "/info?api-version=2024-08-01")
+
+    def test_load_client_errors(self) -> None:
+        self.stub.reply(json_reply({"model_name": "m", "model_type": "image_generation", "model_provider_name": "p"}),
+                        json_reply({"model_name": "m", "model_provider_name": "p"}),
+                        json_reply({"error": {"code": "NotFound", "message": "no"}}, 404))
+        with self.assertRaisesRegex(ValueError, "image_generation"):
+            load_client(self.stub.url, AzureKeyCredential(KEY))
+        with self.assertRaisesRegex(ValueError, "model type"):
+            load_client(self.stub.url, AzureKeyCredential(KEY))
+        with self.assertRaisesRegex(ResourceNotFoundError, "does not work on this endpoint"):
+            load_client(self.stub.url, AzureKeyCredential(KEY))
+
+
+# ---------------------------------------------------------------------------
+# Async clients
+# ---------------------------------------------------------------------------
+
+class AsyncTest(StubTest):
+    def run_async(self, coro: Any) -> Any:
+        return asyncio.run(asyncio.wait_for(coro, WAIT * 2))
+
+    def test_complete_and_stream(self) -> None:
+        async def main() -> Tuple[str, str, str]:
+            async with AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY)) as client:
+                result = await client.complete(messages=[UserMessage("hi")], temperature=0)
+                self.stub.reply(chunked([sse(chunk("as"), chunk("ync", "stop"))]))
+                stream = await client.complete(messages=[UserMessage("hi")], stream=True)
+                self.assertIsInstance(stream, AsyncStreamingChatCompletions)
+                parts = []
+                async with stream:
+                    async for update in stream:
+                        parts.append(update.choices[0].delta.content or "")
+                self.stub.reply(chunked([sse(chunk("fin"), chunk("al", "stop"))]))
+                stream = await client.complete(messages=[UserMessage("hi")], stream=True)
+                final = await stream.get_final_completion()
+                info_reply = json_reply({"model_name": "m", "model_type": "chat_completion",
+                                         "model_provider_name": "p"})
+                self.stub.reply(info_reply)
+                self.assertEqual((await client.get_model_info()).model_name, "m")
+                return result.choices[0].message.content, "".join(parts), final.choices[0].message.content
+        self.assertEqual(self.run_async(main()), ("Hello!", "async", "final"))
+        self.assertEqual(self.stub.body(0)["temperature"], 0)
+        self.assertEqual(self.stub.connections, 1)
+
+    def test_many_concurrent_requests_from_one_loop(self) -> None:
+        in_flight = threading.Barrier(20, timeout=WAIT)
+
+        def wait_for_all(h: BaseHTTPRequestHandler) -> None:
+            in_flight.wait()  # answers only once all 20 requests are waiting at once
+            payload = json.dumps(CHAT).encode()
+            h.send_response(200)
+            h.send_header("Content-Length", str(len(payload)))
+            h.end_headers()
+            h.wfile.write(payload)
+        self.stub.default = wait_for_all
+
+        async def main() -> Tuple[int, int]:
+            ticks = 0
+            stop = asyncio.Event()
+
+            async def ticker() -> None:  # runs only if the loop is not blocked
+                nonlocal ticks
+                while not stop.is_set():
+                    ticks += 1
+                    await asyncio.sleep(0.001)
+            async with AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY)) as client:
+                tick_task = asyncio.ensure_future(ticker())
+                results = await asyncio.gather(*(client.complete(messages=[UserMessage(str(i))]) for i in range(20)))
+                stop.set()
+                await tick_task
+            return len([r for r in results if r.id == "chatcmpl-1"]), ticks
+        done, ticks = self.run_async(main())
+        self.assertEqual(done, 20)
+        self.assertGreater(ticks, 1)
+
+    def test_cancelling_a_task_mid_stream_closes_the_stream(self) -> None:
+        server_saw_close = threading.Event()
+
+        def slow(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(200)
+            h.send_header("Transfer-Encoding", "chunked")
+            h.end_headers()
+            piece = sse(chunk("first"), done=False)
+            h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            h.wfile.flush()
+            h.connection.settimeout(WAIT)
+            try:
+                if h.connection.recv(1) == b"":
+                    server_saw_close.set()
+            except OSError:
+                server_saw_close.set()
+            h.close_connection = True
+        self.stub.reply(slow)
+
+        async def main() -> List[str]:
+            got: List[str] = []
+            first = asyncio.Event()
+            client = AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY))
+
+            async def consume() -> None:
+                stream = await client.complete(messages=[UserMessage("hi")], stream=True)
+                async for update in stream:
+                    got.append(update.choices[0].delta.content)
+                    first.set()
+            task = asyncio.ensure_future(consume())
+            await first.wait()
+            task.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await task
+            loop = asyncio.get_running_loop()
+            self.assertTrue(await loop.run_in_executor(None, server_saw_close.wait, WAIT))
+            self.assertEqual((await client.complete(messages=[UserMessage("hi")])).id, "chatcmpl-1")
+            await client.close()
+            return got
+        self.assertEqual(self.run_async(main()), ["first"])
+
+    def test_async_embeddings_and_load_async_client(self) -> None:
+        self.stub.default = json_reply(EMBEDDINGS)
+
+        async def main() -> Any:
+            async with AsyncEmbeddingsClient(self.stub.url, AzureKeyCredential(KEY)) as client:
+                result = await client.embed(input=["a"])
+            self.stub.reply(json_reply({"model_name": "m", "model_type": "embeddings", "model_provider_name": "p"}))
+            loaded = await load_async_client(self.stub.url, AzureKeyCredential(KEY))
+            info = await loaded.get_model_info()
+            await loaded.close()
+            return result, loaded, info
+        result, loaded, info = self.run_async(main())
+        self.assertEqual(result.data[0].embedding, [0.5, -1.0])
+        self.assertIs(type(loaded), AsyncEmbeddingsClient)
+        self.assertEqual(info.model_type, ModelType.EMBEDDINGS)
+
+    def test_async_token_credential(self) -> None:
+        cert = make_certificate(self)
+        tls = TLSStub(cert, json_reply(CHAT))
+        self.addCleanup(tls.stop)
+
+        class AsyncCredential:
+            calls = 0
+
+            async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+                AsyncCredential.calls += 1
+                await asyncio.sleep(0)
+                return AccessToken("async-token", int(time.time()) + 3600)
+
+        async def main() -> None:
+            async with AsyncChatCompletionsClient(tls.url, AsyncCredential(), connection_verify=cert) as client:
+                await client.complete(messages=[UserMessage("hi")])
+                await client.complete(messages=[UserMessage("hi")])
+        self.run_async(main())
+        self.assertEqual([r["headers"]["authorization"] for r in tls.requests], ["Bearer async-token"] * 2)
+        self.assertEqual(AsyncCredential.calls, 1)
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+class CommandLineTest(StubTest):
+    def cli(self, *args: str, stdin: str = "", env: Optional[Dict[str, str]] = None) -> "subprocess.CompletedProcess[str]":
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("AZURE_AI_CHAT")}
+        environment.update(env or {})
+        return subprocess.run([sys.executable, os.path.join(HERE, "chatclient.py")] + list(args), input=stdin,
+                              capture_output=True, text=True, timeout=60, env=environment)
+
+    def test_demo_streams_offline(self) -> None:
+        out = self.cli("--demo", "hello offline world")
+        self.assertEqual((out.returncode, out.stdout), (0, "You said: hello offline world\n"), out.stderr)
+        out = subprocess.run([sys.executable, "-m", "chatclient", "--demo", "--no-stream", "hi"], cwd=HERE,
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual((out.returncode, out.stdout), (0, "You said: hi\n"), out.stderr)
+
+    def test_streams_from_an_endpoint_in_the_environment(self) -> None:
+        self.stub.reply(chunked([sse(chunk("Hi "), chunk("there", "stop"))]))
+        out = self.cli("--system", "be brief", "--temperature", "0.2", "--max-tokens", "9", "hello",
+                       env={"AZURE_AI_CHAT_ENDPOINT": self.stub.url, "AZURE_AI_CHAT_KEY": KEY})
+        self.assertEqual((out.returncode, out.stdout), (0, "Hi there\n"), out.stderr)
+        body = self.stub.body()
+        self.assertEqual(body["messages"], [{"role": "system", "content": "be brief"},
+                                            {"role": "user", "content": "hello"}])
+        self.assertEqual((body["stream"], body["temperature"], body["max_tokens"]), (True, 0.2, 9))
+        self.assertEqual(self.stub.requests[0]["headers"]["api-key"], KEY)
+
+    def test_no_stream_json_and_stdin(self) -> None:
+        out = self.cli("--endpoint", self.stub.url, "--key", KEY, "--no-stream", "-", stdin="from stdin")
+        self.assertEqual((out.returncode, out.stdout), (0, "Hello!\n"), out.stderr)
+        self.assertEqual(self.stub.body()["messages"][0]["content"], "from stdin")
+        self.assertNotIn("stream", self.stub.body())
+        out = self.cli("--endpoint", self.stub.url, "--key", KEY, "--no-stream", "--json", "hi")
+        self.assertEqual(json.loads(out.stdout)["id"], "chatcmpl-1")
+        self.stub.reply(json_reply({"model_name": "phi-4", "model_type": "chat_completion",
+                                    "model_provider_name": "Microsoft"}))
+        out = self.cli("--endpoint", self.stub.url, "--key", KEY, "info")
+        self.assertEqual(out.stdout, "phi-4 (chat_completion, Microsoft)\n")
+
+    def test_exit_codes(self) -> None:
+        self.stub.reply(json_reply({"error": {"code": "Unauthorized", "message": "bad key"}}, 401))
+        out = self.cli("--endpoint", self.stub.url, "--key", KEY, "hi")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("ClientAuthenticationError", out.stderr)
+        self.assertNotIn("Traceback", out.stderr)
+        self.assertNotIn(KEY, out.stderr + out.stdout)
+        out = self.cli("--endpoint", "http://127.0.0.1:%d" % free_port(), "--key", KEY, "--retries", "0", "hi")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("ServiceRequestError", out.stderr)
+        self.assertEqual(self.cli("hi").returncode, 2)  # no endpoint
+        self.assertEqual(self.cli().returncode, 2)  # no prompt
+        out = self.cli("--endpoint", self.stub.url, "--key", "bad\nkey" + KEY, "hi")
+        self.assertEqual(out.returncode, 2)
+        self.assertNotIn(KEY, out.stderr)
+        self.assertIn("usage", self.cli("--help").stdout)
