@@ -262,11 +262,17 @@ class ModuleTest(unittest.TestCase):
                 names.update(a.name.split(".")[0] for a in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names.add(node.module.split(".")[0])
-        stdlib = getattr(sys, "stdlib_module_names", None)
-        if stdlib is None:  # Python < 3.10: the modules this file may use
-            stdlib = {"asyncio", "argparse", "base64", "codecs", "concurrent", "dataclasses", "datetime",
-                      "email", "enum", "http", "json", "logging", "os", "random", "re", "select", "socket",
-                      "ssl", "sys", "threading", "time", "typing", "urllib"}
+        import importlib.util
+        import sysconfig
+        stdlib_dir = os.path.realpath(sysconfig.get_paths()["stdlib"])
+
+        def in_stdlib(name: str) -> bool:
+            spec = importlib.util.find_spec(name)
+            if spec is None or spec.origin in (None, "built-in", "frozen"):
+                return spec is not None
+            path = os.path.realpath(spec.origin)
+            return path.startswith(stdlib_dir) and "site-packages" not in path
+        stdlib = {name for name in names if in_stdlib(name)}
         self.assertEqual(names - set(stdlib), set())
 
     def test_import_has_no_side_effects(self) -> None:
