@@ -89,6 +89,8 @@ __all__ = [
     "ChatCompletionsClient", "EmbeddingsClient", "ImageEmbeddingsClient", "load_client",
     "AsyncChatCompletionsClient", "AsyncEmbeddingsClient", "AsyncImageEmbeddingsClient",
     "load_async_client",
+    # prompts
+    "PromptTemplate",
 ]
 
 DEFAULT_API_VERSION = "2024-05-01-preview"
@@ -2418,6 +2420,112 @@ async def load_async_client(endpoint: str, credential: Any, **kwargs: Any) -> An
     client = _ASYNC_FOR_SYNC[_client_class(info)](endpoint, credential, **kwargs)
     client._sync._model_info = info
     return client
+
+
+# =============================================================================
+# Prompt templates: azure.ai.inference.prompts.PromptTemplate.from_string
+# =============================================================================
+
+_MUSTACHE_STANDALONE = re.compile(r"(?m)^[ \t]*(\{\{[#^/!][^}]*\}\})[ \t]*(?:\r?\n|\Z)")
+_MUSTACHE_TAG = re.compile(r"\{\{(\{)?\s*([#^/!&]?)\s*([^}]*?)\s*\}\}(?(1)\})")
+_PROMPT_ROLE = re.compile(r"(?im)^\s*#?\s*(assistant|function|system|user)\s*:\s*\n")
+
+
+def _mustache(template: str, data: Mapping[str, Any]) -> str:
+    """Render the Mustache subset prompt templates use: variables (HTML-escaped
+    unless ``{{{x}}}`` or ``{{& x}}``), sections, inverted sections, comments."""
+    template = _MUSTACHE_STANDALONE.sub(r"\1", template)  # a tag alone on its line takes the line with it
+    tree: List[Any] = []
+    stack: List[Tuple[str, List[Any]]] = [("", tree)]
+    position = 0
+    for m in _MUSTACHE_TAG.finditer(template):
+        stack[-1][1].append(template[position:m.start()])
+        position = m.end()
+        sigil, name = m.group(2), m.group(3)
+        if sigil in ("#", "^"):
+            node: List[Any] = []
+            stack[-1][1].append((sigil, name, node))
+            stack.append((name, node))
+        elif sigil == "/":
+            if len(stack) == 1 or stack[-1][0] != name:
+                raise ValueError("prompt template: {{{{/{}}}}} closes no open section".format(name))
+            stack.pop()
+        elif sigil != "!":
+            stack[-1][1].append(("&" if sigil == "&" or m.group(1) else "", name, None))
+    if len(stack) > 1:
+        raise ValueError("prompt template: section {{{{#{}}}}} is never closed".format(stack[-1][0]))
+    tree.append(template[position:])
+
+    def lookup(name: str, scopes: List[Any]) -> Any:
+        if name == ".":
+            return scopes[-1]
+        first, *rest = name.split(".")
+        for scope in reversed(scopes):
+            if isinstance(scope, Mapping) and first in scope:
+                value = scope[first]
+                break
+        else:
+            return None
+        for part in rest:
+            value = value.get(part) if isinstance(value, Mapping) else getattr(value, part, None)
+        return value
+
+    def render(nodes: List[Any], scopes: List[Any]) -> str:
+        out = []
+        for node in nodes:
+            if isinstance(node, str):
+                out.append(node)
+                continue
+            kind, name, children = node
+            value = lookup(name, scopes)
+            if kind == "^":
+                if not value:
+                    out.append(render(children, scopes))
+            elif kind == "#":
+                if isinstance(value, (list, tuple)):
+                    out.extend(render(children, scopes + [item]) for item in value)
+                elif value:
+                    out.append(render(children, scopes + [value]))
+            elif value is not None:
+                text = str(value)
+                if kind != "&":
+                    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
+                        '"', "&quot;")
+                out.append(text)
+        return "".join(out)
+    return render(tree, [data])
+
+
+class PromptTemplate:
+    """A chat prompt written as text: ``system:``/``user:``/``assistant:`` lines
+    start messages, ``{{name}}`` and ``{{#list}}...{{/list}}`` fill it in."""
+
+    def __init__(self, *, api: str = "chat", prompt_template: Optional[str] = None,
+                 model_name: Optional[str] = None, **kwargs: Any) -> None:
+        if prompt_template is None or kwargs:
+            raise ValueError("PromptTemplate needs prompt_template (prompty files are not supported: "
+                             "their YAML front matter needs a YAML parser)")
+        self.api = api
+        self.model_name = model_name
+        self.parameters: Dict[str, Any] = {}
+        self.prompt_template = prompt_template
+
+    @classmethod
+    def from_string(cls, prompt_template: str, api: str = "chat", model_name: Optional[str] = None) -> "PromptTemplate":
+        return cls(api=api, prompt_template=prompt_template, model_name=model_name)
+
+    def create_messages(self, data: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> List[Dict[str, Any]]:
+        """The messages of the template filled in with ``data`` (or the keyword arguments)."""
+        import textwrap
+        text = textwrap.dedent(self.prompt_template.lstrip("\r\n"))
+        parts = [p for p in _PROMPT_ROLE.split(_mustache(text, kwargs if data is None else data)) if p.strip()]
+        if not parts:
+            return []
+        if parts[0].strip().lower() not in ("assistant", "function", "system", "user"):
+            parts.insert(0, "system")
+        if len(parts) % 2:
+            parts.pop()  # a role line with nothing after it
+        return [{"role": parts[i].strip().lower(), "content": parts[i + 1].strip()} for i in range(0, len(parts), 2)]
 
 
 # =============================================================================

@@ -1704,3 +1704,184 @@ class CommandLineTest(StubTest):
         self.assertEqual(out.returncode, 2)
         self.assertNotIn(KEY, out.stderr)
         self.assertIn("usage", self.cli("--help").stdout)
+
+
+# ---------------------------------------------------------------------------
+# The SDK's own samples, with only their imports rewritten
+# ---------------------------------------------------------------------------
+
+def example_for(schema: Any) -> Any:
+    """A value that fits a JSON schema (enough for a sample to print it)."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    if kind == "object":
+        return {k: example_for(v) for k, v in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [example_for(schema.get("items", {}))]
+    return {"integer": 1, "number": 1.5, "boolean": True}.get(kind or "", "text")
+
+
+def fake_endpoint(stub: Stub) -> Callable[[BaseHTTPRequestHandler], None]:
+    """Answers like a model service: chat (streamed or not, with tool calls when
+    tools are offered), embeddings, image embeddings and /info, by URL prefix."""
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        path = h.path.split("?")[0]
+        body = json.loads(h.record["body"] or b"{}")  # type: ignore[attr-defined]
+        if path.endswith("/info"):
+            kind = "embeddings" if path.startswith("/emb") else "image_embeddings" if path.startswith("/img") \
+                else "chat_completion"
+            obj: Any = {"model_name": "fake-model", "model_type": kind, "model_provider_name": "Fake"}
+        elif path.endswith("embeddings"):
+            obj = dict(EMBEDDINGS, data=[{"index": i, "embedding": [0.1, 0.2, 0.3, 0.4], "object": "embedding"}
+                                         for i, _ in enumerate(body.get("input", []))])
+        else:
+            messages = body.get("messages", [])
+            message: Dict[str, Any] = {"role": "assistant", "content": "A fake answer."}
+            finish = "stop"
+            tools = body.get("tools")
+            fmt = body.get("response_format") or {}
+            if tools and not any(m.get("role") == "tool" for m in messages):
+                function = tools[0]["function"]
+                args = {k: "Seattle" for k in function.get("parameters", {}).get("required", [])}
+                message = {"role": "assistant", "content": None, "tool_calls": [
+                    {"id": "call_1", "type": "function",
+                     "function": {"name": function["name"], "arguments": json.dumps(args)}}]}
+                finish = "tool_calls"
+            elif fmt.get("type") == "json_schema":
+                message["content"] = json.dumps(example_for(fmt["json_schema"]["schema"]))
+            elif fmt.get("type") == "json_object":
+                message["content"] = json.dumps({"answer": "fake"})
+            if body.get("stream"):
+                delta = dict(message)
+                calls = delta.pop("tool_calls", None)
+                events = [chunk(None, role="assistant")]
+                if calls:
+                    call = dict(calls[0], index=0)
+                    arguments = call["function"]["arguments"]
+                    events.append(chunk(None, tool_calls=[dict(call, function={"name": call["function"]["name"],
+                                                                             "arguments": ""})]))
+                    events += [chunk(None, tool_calls=[{"index": 0, "function": {"arguments": arguments[i:i + 5]}}])
+                               for i in range(0, len(arguments), 5)]
+                else:
+                    events += [chunk(word + " ") for word in message["content"].split()]
+                events.append(chunk(None, finish))
+                chunked([sse(*events)])(h)
+                return
+            obj = dict(CHAT, choices=[{"index": 0, "finish_reason": finish, "message": message}])
+        payload = json.dumps(obj).encode()
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", str(len(payload)))
+        h.end_headers()
+        h.wfile.write(payload)
+    return answer
+
+
+_SDK_IMPORT = re.compile(r"from azure\.(ai\.inference(?:\.models|\.aio|\.prompts)?|core\.credentials|core\.exceptions) "
+                         r"import (\([^)]*\)|[^\n]*)")
+_ASYNC_NAMES = {"ChatCompletionsClient": "AsyncChatCompletionsClient", "EmbeddingsClient": "AsyncEmbeddingsClient",
+                "ImageEmbeddingsClient": "AsyncImageEmbeddingsClient", "load_client": "load_async_client"}
+
+
+def rewrite_imports(source: str) -> str:
+    """The sample with ``from azure... import X`` made ``from chatclient import X``
+    (the aio names as their Async twins); nothing else changes."""
+    def replace(m: "re.Match[str]") -> str:
+        names = [n.strip() for n in m.group(2).strip("()").replace("\n", " ").split(",") if n.strip()]
+        if m.group(1) == "ai.inference.aio":
+            names = ["{} as {}".format(_ASYNC_NAMES[n], n) if n in _ASYNC_NAMES else n for n in names]
+        return "from chatclient import " + ", ".join(names)
+    return _SDK_IMPORT.sub(replace, source)
+
+
+class SDKSamplesTest(unittest.TestCase):
+    """Each sample of azure-ai-inference 1.0.0b9 that needs nothing but the SDK runs
+    with its imports rewritten.  CHATCLIENT_SDK_SAMPLES names the samples folder of
+    the SDK's source distribution (.ci/run downloads it); without it this is skipped."""
+
+    # The samples that need more than the SDK, and what.
+    NEEDS_MORE = {
+        "sample_chat_completions_from_input_prompty.py": "PyYAML, for the prompty file",
+        "sample_chat_completions_streaming_with_entra_id_auth.py": "azure-identity",
+        "sample_chat_completions_with_entra_id_auth.py": "azure-identity",
+        "sample_chat_completions_with_azure_monitor_tracing.py": "azure-monitor-opentelemetry",
+        "sample_chat_completions_with_tracing.py": "opentelemetry-sdk",
+        "sample_chat_completions_with_structured_output_pydantic.py": "pydantic",
+        "sample_embeddings_with_base64_encoding.py": "numpy",
+    }
+
+    def test_samples(self) -> None:
+        folder = os.environ.get("CHATCLIENT_SDK_SAMPLES")
+        if not folder or not os.path.isdir(folder):
+            self.skipTest("set CHATCLIENT_SDK_SAMPLES to the samples folder of azure-ai-inference's sdist")
+        stub = Stub()
+        self.addCleanup(stub.stop)
+        stub.default = fake_endpoint(stub)
+        work = tempfile.mkdtemp()
+        # the data files the samples read, which the sdist does not ship
+        files = {"sample1.png": b"\x89PNG fake media", "hello_how_are_you.mp3": b"ID3 fake media",
+                 "example_chat.json": json.dumps({"messages": [{"role": "user", "content": "How many feet in a mile?"}]
+                                                  }).encode()}
+        for name, data in files.items():
+            with open(os.path.join(work, name), "wb") as f:
+                f.write(data)
+        env = dict(os.environ, PYTHONPATH=HERE)
+        for kind, prefix in (("AI_CHAT", "/chat"), ("AI_EMBEDDINGS", "/emb"), ("AI_IMAGE_EMBEDDINGS", "/img"),
+                             ("OPENAI_CHAT", "/openai/deployments/gpt"), ("OPENAI_EMBEDDINGS", "/openai/deployments/e")):
+            env["AZURE_%s_ENDPOINT" % kind] = stub.url + prefix
+            env["AZURE_%s_KEY" % kind] = KEY
+        env["AZURE_AI_CHAT_DEPLOYMENT_NAME"] = env["AZURE_AI_CHAT_MODEL_DEPLOYMENT_NAME"] = "gpt-4o"
+        paths = sorted(os.path.join(root, f) for root, _, files in os.walk(folder) for f in files
+                       if f.startswith("sample_") and f.endswith(".py"))
+        ran = []
+        for path in paths:
+            with open(path, encoding="utf-8") as f:
+                source = f.read()
+            if os.path.basename(path) in self.NEEDS_MORE:
+                continue
+            script = os.path.join(work, os.path.basename(path))
+            with open(script, "w", encoding="utf-8") as f:
+                f.write(rewrite_imports(source))
+            with self.subTest(sample=os.path.basename(path)):
+                before = len(stub.requests)
+                out = subprocess.run([sys.executable, script], cwd=work, env=env, capture_output=True, text=True,
+                                     timeout=60)
+                self.assertEqual(out.returncode, 0, out.stderr[-2000:])
+                self.assertNotIn("Missing environment variable", out.stdout)
+                self.assertGreater(len(stub.requests), before)
+                ran.append(os.path.basename(path))
+        self.assertEqual(len(ran), len(paths) - len(self.NEEDS_MORE), ran)
+
+
+class PromptTemplateTest(unittest.TestCase):
+    TEMPLATE = """
+        system:
+        You're <b>helpful</b> & {{who}}. {{{raw}}} {{& raw}}
+        {{! a comment }}
+        {{#items}}- {{name}} ({{owner.name}})
+        {{/items}}
+        {{^none}}nothing{{/none}}
+        {{#flag}}yes{{/flag}}
+        user:
+        {{input}}
+        """
+
+    def test_renders_as_the_sdk_does(self) -> None:
+        """Expected values are what azure.ai.inference.prompts 1.0.0b9 gives for the same input."""
+        template = chatclient.PromptTemplate.from_string(self.TEMPLATE)
+        messages = template.create_messages(who='<x> & "y"', raw="<r>", flag=True, input="q?",
+                                            items=[{"name": "a", "owner": {"name": "o"}}, {"name": "b"}])
+        self.assertEqual(messages, [
+            {"role": "system", "content": "You're <b>helpful</b> & &lt;x&gt; &amp; &quot;y&quot;. <r> <r>\n"
+                                          "- a (o)\n- b ()\nnothing\nyes"},
+            {"role": "user", "content": "q?"}])
+        self.assertEqual(template.create_messages({"who": 1}),
+                         [{"role": "system", "content": "You're <b>helpful</b> & 1.  \nnothing"}])
+        plain = chatclient.PromptTemplate.from_string("Be brief.\nuser:\nhi")
+        self.assertEqual(plain.create_messages(), [{"role": "system", "content": "Be brief."},
+                                                   {"role": "user", "content": "hi"}])
+
+    def test_bad_templates(self) -> None:
+        for text in ("{{#a}}open", "{{/a}}", "{{#a}}{{/b}}"):
+            with self.subTest(text=text):
+                self.assertRaises(ValueError, chatclient.PromptTemplate.from_string(text).create_messages)
+        self.assertRaises(ValueError, chatclient.PromptTemplate)
