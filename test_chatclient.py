@@ -1885,3 +1885,34 @@ class PromptTemplateTest(unittest.TestCase):
             with self.subTest(text=text):
                 self.assertRaises(ValueError, chatclient.PromptTemplate.from_string(text).create_messages)
         self.assertRaises(ValueError, chatclient.PromptTemplate)
+
+
+class ReadmeTest(unittest.TestCase):
+    """Every Python block of README.md runs, against fake endpoints on 127.0.0.1:
+    https URLs go to a TLS stub (trusted through SSL_CERT_FILE), http ones to a plain one."""
+
+    def test_python_blocks_run(self) -> None:
+        with open(os.path.join(HERE, "README.md"), encoding="utf-8") as f:
+            blocks = re.findall(r"```python\n(.*?)```", f.read(), flags=re.S)
+        self.assertGreaterEqual(len(blocks), 8)
+        cert = make_certificate(self)
+        plain, tls = Stub(), TLSStub(cert, None)
+        for stub in (plain, tls):
+            stub.default = fake_endpoint(stub)
+            self.addCleanup(stub.stop)
+        work = tempfile.mkdtemp()
+        with open(os.path.join(work, "photo.png"), "wb") as f:
+            f.write(b"\x89PNG fake")
+        env = dict(os.environ, PYTHONPATH=HERE, SSL_CERT_FILE=cert, AZURE_AI_CHAT_ENDPOINT=plain.url + "/models",
+                   AZURE_AI_CHAT_KEY=KEY)
+        for block in blocks:
+            code = re.sub(r"https://[^/\"]+", tls.url, block)
+            code = re.sub(r"http://localhost:\d+", plain.url, code)
+            with self.subTest(block=block[:80]):
+                before = len(plain.requests) + len(tls.requests)
+                out = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True,
+                                     text=True, timeout=60)
+                self.assertEqual(out.returncode, 0, out.stderr[-3000:])
+                self.assertNotIn(KEY, out.stdout + out.stderr)
+                if "Client(" in block:
+                    self.assertGreater(len(plain.requests) + len(tls.requests), before)
