@@ -28,15 +28,13 @@ import chatclient  # noqa: E402
 from chatclient import (  # noqa: E402
     AccessToken, ApiKeyAuth, AssistantMessage, AsyncChatCompletionsClient, AsyncEmbeddingsClient,
     AsyncStreamingChatCompletions, AudioContentFormat, AudioContentItem, AzureKeyCredential, BearerTokenAuth,
-    ChatChoice, ChatCompletions, ChatCompletionsClient, ChatCompletionsNamedToolChoice,
-    ChatCompletionsNamedToolChoiceFunction, ChatCompletionsToolCall, ChatCompletionsToolChoicePreset,
-    ChatCompletionsToolDefinition, ChatRole, ClientAuthenticationError, CompletionsFinishReason, DecodeError,
-    DeveloperMessage, EmbeddingEncodingFormat, EmbeddingInputType, EmbeddingsClient, FunctionCall,
-    FunctionDefinition, HttpRequest, HttpResponseError, ImageContentItem, ImageDetailLevel, ImageEmbeddingInput,
-    ImageEmbeddingsClient, ImageUrl, InputAudio, JsonSchemaFormat, ModelInfo, ModelType, ResourceExistsError,
-    ResourceNotFoundError, ServerSentEvent, ServiceRequestError, ServiceResponseError, SSEParser,
-    StreamingChatCompletions, StreamingChatCompletionsUpdate, SystemMessage, TextContentItem, ToolMessage,
-    TooManyRedirectsError, UserMessage, load_async_client, load_client,
+    ChatChoice, ChatCompletions, ChatCompletionsClient, ChatCompletionsToolCall, ChatRole,
+    ClientAuthenticationError, CompletionsFinishReason, DecodeError, DeveloperMessage, EmbeddingEncodingFormat,
+    EmbeddingInputType, EmbeddingsClient, HttpRequest, HttpResponseError, ImageContentItem, ImageDetailLevel,
+    ImageEmbeddingInput, ImageEmbeddingsClient, ImageUrl, InputAudio, load_async_client, load_client, ModelInfo,
+    ModelType, ResourceExistsError, ResourceNotFoundError, ServerSentEvent, ServiceRequestError,
+    ServiceResponseError, SSEParser, StreamingChatCompletions, StreamingChatCompletionsUpdate, SystemMessage,
+    TextContentItem, ToolMessage, TooManyRedirectsError, UserMessage,
 )
 
 KEY = "sk-test-0123456789-SECRET"
@@ -70,7 +68,7 @@ class Stub:
 
     def __init__(self, default: Reply = None) -> None:
         self.requests: List[Dict[str, Any]] = []
-        self.replies: "queue.Queue[Reply]" = queue.Queue()
+        self.replies: queue.Queue[Reply] = queue.Queue()
         self.default = default if default is not None else json_reply(CHAT)
         self.connections = 0
         self.release = threading.Event()  # set at teardown: frees handlers that wait
@@ -1652,7 +1650,8 @@ class AsyncTest(StubTest):
 # ---------------------------------------------------------------------------
 
 class CommandLineTest(StubTest):
-    def cli(self, *args: str, stdin: str = "", env: Optional[Dict[str, str]] = None) -> "subprocess.CompletedProcess[str]":
+    def cli(self, *args: str, stdin: str = "",
+            env: Optional[Dict[str, str]] = None) -> "subprocess.CompletedProcess[str]":
         environment = {k: v for k, v in os.environ.items() if not k.startswith("AZURE_AI_CHAT")}
         environment.update(env or {})
         return subprocess.run([sys.executable, os.path.join(HERE, "chatclient.py")] + list(args), input=stdin,
@@ -1826,7 +1825,8 @@ class SDKSamplesTest(unittest.TestCase):
                 f.write(data)
         env = dict(os.environ, PYTHONPATH=HERE)
         for kind, prefix in (("AI_CHAT", "/chat"), ("AI_EMBEDDINGS", "/emb"), ("AI_IMAGE_EMBEDDINGS", "/img"),
-                             ("OPENAI_CHAT", "/openai/deployments/gpt"), ("OPENAI_EMBEDDINGS", "/openai/deployments/e")):
+                             ("OPENAI_CHAT", "/openai/deployments/gpt"),
+                             ("OPENAI_EMBEDDINGS", "/openai/deployments/e")):
             env["AZURE_%s_ENDPOINT" % kind] = stub.url + prefix
             env["AZURE_%s_KEY" % kind] = KEY
         env["AZURE_AI_CHAT_DEPLOYMENT_NAME"] = env["AZURE_AI_CHAT_MODEL_DEPLOYMENT_NAME"] = "gpt-4o"
