@@ -1,0 +1,367 @@
+#!/usr/bin/env python3
+"""Benchmark chatclient against the standard-library floor, in one run.
+
+    python3 bench.py            # the full run (about a minute)
+    python3 bench.py --quick    # fewer rounds
+
+The floor is what raw ``http.client`` on one kept-alive connection plus
+``json.loads`` costs for the same work (for streams: ``read1()`` and splitting
+on blank lines).  A loopback stub server runs in a separate process and
+reports its own CPU.  Each figure is a median over rounds that alternate
+chatclient and the floor, so a noisy machine moves both alike; the ratio
+chatclient/floor is what to read.
+"""
+
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, List, Tuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+COMPLETION = {
+    "id": "chatcmpl-AaBbCcDdEeFf0123456789", "object": "chat.completion", "created": 1733000000,
+    "model": "gpt-4o-2024-08-06", "system_fingerprint": "fp_50cad350e4",
+    "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                 "message": {"role": "assistant", "refusal": None, "content": (
+                     "A mile is 5,280 feet. That is 1,760 yards, or about 1.609 kilometres; the unit comes from "
+                     "the Roman mille passus, a thousand paces of two steps each. The statute mile was fixed "
+                     "in England in 1593, and the nautical mile, 1,852 metres, is a different unit.")},
+                 "content_filter_results": {k: {"filtered": False, "severity": "safe"}
+                                            for k in ("hate", "self_harm", "sexual", "violence")}}],
+    "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {
+        k: {"filtered": False, "severity": "safe"} for k in ("hate", "self_harm", "sexual", "violence")}}],
+    "usage": {"prompt_tokens": 19, "completion_tokens": 62, "total_tokens": 81,
+              "completion_tokens_details": {"reasoning_tokens": 0}, "prompt_tokens_details": {"cached_tokens": 0}},
+}
+COMPLETION_BYTES = json.dumps(COMPLETION).encode()
+REQUEST = {"messages": [{"role": "system", "content": "You are a helpful assistant."},
+                        {"role": "user", "content": "How many feet are in a mile?"}]}
+
+
+def stream_event(i: int, sent: float = 0.0) -> bytes:
+    return b"data: " + json.dumps({
+        "id": "chatcmpl-AaBbCcDdEeFf0123456789", "object": "chat.completion.chunk", "created": 1733000000,
+        "model": "gpt-4o-2024-08-06", "system_fingerprint": "fp_50cad350e4",
+        "choices": [{"index": 0, "delta": {"content": " token%d" % i if not sent else "%.6f" % sent},
+                     "logprobs": None, "finish_reason": None}]}).encode() + b"\n\n"
+
+
+# ---------------------------------------------------------------------------
+# The stub server (its own process)
+# ---------------------------------------------------------------------------
+
+def serve(port_file: str) -> None:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:  # /cpu: this process's CPU seconds so far
+            self._send(json.dumps({"cpu": time.process_time(), "connections": Server.accepted}).encode())
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            query = dict(p.split("=") for p in self.path.partition("?")[2].split("&") if "=" in p)
+            if not body.get("stream"):
+                self._send(COMPLETION_BYTES)
+                return
+            chunks, delay, close = int(query.get("chunks", 100)), float(query.get("delay", 0)), "close" in query
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            if close:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            else:
+                self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            write = self.wfile.write if close else (lambda b: self.wfile.write(b"%x\r\n%s\r\n" % (len(b), b)))
+            if delay:
+                for i in range(chunks):
+                    write(stream_event(i, time.time()))
+                    self.wfile.flush()
+                    time.sleep(delay)
+            else:
+                batch: List[bytes] = []
+                for i in range(chunks):
+                    batch.append(stream_event(i))
+                    if len(batch) == 200:
+                        write(b"".join(batch))
+                        batch = []
+                if batch:
+                    write(b"".join(batch))
+            write(b'data: {"id": "x", "created": 1, "model": "m", "choices": [{"index": 0, "delta": {}, '
+                  b'"finish_reason": "stop"}]}\n\ndata: [DONE]\n\n')
+            if not close:
+                self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+
+        def _send(self, payload: bytes) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        accepted = 0
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            Server.accepted += 1
+            super().process_request(request, client_address)
+
+    server = Server(("127.0.0.1", 0), Handler)
+    with open(port_file + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+    os.rename(port_file + ".tmp", port_file)
+    server.serve_forever()
+
+
+# ---------------------------------------------------------------------------
+# The two clients under test
+# ---------------------------------------------------------------------------
+
+class Floor:
+    """The standard-library floor: one kept-alive http.client connection, json.loads."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port)
+        self.body = json.dumps(REQUEST).encode()
+        self.headers = {"Content-Type": "application/json", "Accept": "application/json", "api-key": "k"}
+
+    def complete(self) -> str:
+        self.conn.request("POST", "/chat/completions", self.body, self.headers)
+        result: str = json.loads(self.conn.getresponse().read())["choices"][0]["message"]["content"]
+        return result
+
+    def stream(self, query: str, on_event: Callable[[Dict[str, Any]], None] = lambda e: None) -> int:
+        body = json.dumps(dict(REQUEST, stream=True)).encode()
+        self.conn.request("POST", "/chat/completions?" + query, body, self.headers)
+        response = self.conn.getresponse()
+        count, buffer = 0, b""
+        while True:
+            data = response.read1(65536)
+            if not data:
+                break
+            events = (buffer + data).split(b"\n\n")
+            buffer = events.pop()
+            for event in events:
+                if event.startswith(b"data: {"):
+                    on_event(json.loads(event[6:]))
+                    count += 1
+        if "close" in query:
+            self.conn.close()
+        return count
+
+
+class Chat:
+    """chatclient, used as its users do."""
+
+    def __init__(self, port: int) -> None:
+        sys.path.insert(0, HERE)
+        import chatclient
+        self.module = chatclient
+        self.client = chatclient.ChatCompletionsClient("http://127.0.0.1:%d" % port, chatclient.AzureKeyCredential("k"),
+                                                       api_version=None)
+        self.messages = [chatclient.SystemMessage(REQUEST["messages"][0]["content"]),
+                         chatclient.UserMessage(REQUEST["messages"][1]["content"])]
+
+    def complete(self) -> str:
+        result: str = self.client.complete(messages=self.messages).choices[0].message.content
+        return result
+
+    def stream(self, query: str, on_event: Callable[[Any], None] = lambda e: None) -> int:
+        params = dict(p.split("=") for p in query.split("&"))
+        count = 0
+        for update in self.client.complete(messages=self.messages, stream=True, params=params):
+            if update.choices and update.choices[0].delta.content:
+                on_event(update)
+                count += 1
+        return count
+
+
+# ---------------------------------------------------------------------------
+# Measurements
+# ---------------------------------------------------------------------------
+
+def child_cpu(code: str, runs: int) -> List[float]:
+    """CPU seconds (user + system) of ``python -c code`` in fresh processes."""
+    import resource
+    out = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=HERE, stdout=subprocess.DEVNULL)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return out
+
+
+def interleaved(fns: Dict[str, Callable[[], float]], rounds: int) -> Dict[str, float]:
+    """Median of each measurement, the measurements taking turns round by round."""
+    results: Dict[str, List[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            results[name].append(fn())
+    return {name: statistics.median(values) for name, values in results.items()}
+
+
+def cpu_of(fn: Callable[[], Any]) -> Tuple[float, Any]:
+    start = time.process_time()
+    result = fn()
+    return time.process_time() - start, result
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    rounds = 3 if quick else 7
+    port_file = os.path.join(HERE, ".bench-port-%d" % os.getpid())
+    server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve", port_file])
+    try:
+        for _ in range(500):
+            if os.path.exists(port_file):
+                break
+            time.sleep(0.01)
+        with open(port_file) as f:
+            port = int(f.read())
+        os.remove(port_file)
+        run(port, rounds, quick)
+    finally:
+        server.kill()
+        server.wait()
+
+
+def server_stats(port: int) -> Dict[str, float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", "/cpu")
+    stats: Dict[str, float] = json.loads(conn.getresponse().read())
+    conn.close()
+    return stats
+
+
+def run(port: int, rounds: int, quick: bool) -> None:
+    rows: List[Tuple[str, str, str, str, str]] = []
+
+    def row(what: str, ours: float, floor: float, unit: str, target: str) -> None:
+        ratio = ours / floor if floor else float("nan")
+        rows.append((what, "%.3g %s" % (ours, unit), "%.3g %s" % (floor, unit), "%.2fx" % ratio, target))
+        print("%-44s chatclient %-14s floor %-14s ratio %-7s target %s" % rows[-1], flush=True)
+
+    print("machine: %s, %d cores, Python %s" % (sys.platform, os.cpu_count() or 0, sys.version.split()[0]))
+
+    # import, and a cold process
+    runs = 7 if quick else 21
+    samples = {name: [] for name in ("pass", "chat", "floor", "cold chat", "cold floor")}  # type: Dict[str, List[float]]
+    cold_chat = ("import sys; sys.path.insert(0, %r); import chatclient as c; "
+                 "print(c.ChatCompletionsClient('http://127.0.0.1:%d', c.AzureKeyCredential('k'), api_version=None)"
+                 ".complete(messages=[c.UserMessage('hi')]).id, end='')" % (HERE, port))
+    cold_floor = ("import http.client, json; conn = http.client.HTTPConnection('127.0.0.1', %d); "
+                  "conn.request('POST', '/chat/completions', json.dumps({'messages': [{'role': 'user', "
+                  "'content': 'hi'}]}).encode(), {'Content-Type': 'application/json', 'api-key': 'k'}); "
+                  "print(json.loads(conn.getresponse().read())['id'], end='')" % port)
+    for _ in range(runs):
+        samples["pass"] += child_cpu("pass", 1)
+        samples["chat"] += child_cpu("import sys; sys.path.insert(0, %r); import chatclient" % HERE, 1)
+        samples["floor"] += child_cpu("import http.client, json", 1)
+        samples["cold chat"] += child_cpu(cold_chat, 1)
+        samples["cold floor"] += child_cpu(cold_floor, 1)
+    med = {k: statistics.median(v) for k, v in samples.items()}
+    row("import CPU (minus `python -c pass`)", (med["chat"] - med["pass"]) * 1e3, (med["floor"] - med["pass"]) * 1e3,
+        "ms", "<= 1.1x")
+    row("cold process CPU (import, client, 1 request)", med["cold chat"] * 1e3, med["cold floor"] * 1e3, "ms",
+        "<= 1.2x")
+
+    # warm requests
+    chat, floor = Chat(port), Floor(port)
+    n = 400 if quick else 2000
+    before = server_stats(port)
+    per_round = max(1, n // rounds)
+    warm = interleaved({
+        "chat": lambda: cpu_of(lambda: [chat.complete() for _ in range(per_round)])[0] / per_round,
+        "floor": lambda: cpu_of(lambda: [floor.complete() for _ in range(per_round)])[0] / per_round,
+    }, rounds)
+    after = server_stats(port)
+    row("warm request, client CPU", warm["chat"] * 1e6, warm["floor"] * 1e6, "us", "<= 1.5x")
+    print("  connections opened by chatclient for %d requests: %d; server CPU per request %.0f us" % (
+        per_round * rounds, chat.client._transport.connections_opened,
+        (after["cpu"] - before["cpu"]) / (2 * per_round * rounds) * 1e6))
+
+    # a long stream
+    chunks = 5000 if quick else 20000
+    wall: Dict[str, List[float]] = {"chat": [], "floor": []}
+
+    def stream_cpu(name: str, client: Any) -> float:
+        start = time.perf_counter()
+        cpu, count = cpu_of(lambda: client.stream("chunks=%d" % chunks))
+        wall[name].append(time.perf_counter() - start)
+        assert count >= chunks, (name, count)
+        return float(cpu) / chunks
+    per_chunk = interleaved({"chat": lambda: stream_cpu("chat", chat), "floor": lambda: stream_cpu("floor", floor)},
+                            rounds)
+    row("stream, client CPU per chunk", per_chunk["chat"] * 1e6, per_chunk["floor"] * 1e6, "us", "<= 2x")
+    row("stream, chunks per second (wall)", chunks / statistics.median(wall["chat"]),
+        chunks / statistics.median(wall["floor"]), "/s", "")
+
+    # first-token lag: the server stamps each chunk with its send time
+    for framing, query in (("chunked", "chunks=4&delay=0.2"), ("close-delimited", "chunks=4&delay=0.2&close=1")):
+        lags: Dict[str, List[float]] = {"chat": [], "floor": []}
+        for _ in range(2 if quick else 3):
+            chat.stream(query, lambda u: lags["chat"].append(time.time() - float(u.choices[0].delta.content)))
+            floor.stream(query, lambda e: lags["floor"].append(
+                time.time() - float(e["choices"][0]["delta"]["content"])) if e["choices"][0]["delta"] else None)
+        row("first-token lag, %s (median)" % framing, statistics.median(lags["chat"]) * 1e3,
+            statistics.median(lags["floor"]) * 1e3, "ms", "< 2 ms")
+
+    # peak memory of a whole workload in a fresh process
+    workload = ("import resource, sys; sys.path.insert(0, %r); import bench; c = bench.%s(%d); "
+                "[c.complete() for _ in range(%d)]; c.stream('chunks=%d'); "
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    rss = {name: statistics.median(
+        int(subprocess.run([sys.executable, "-c", workload % (HERE, cls, port, n, chunks)], capture_output=True,
+                           text=True, check=True).stdout) for _ in range(3))
+        for name, cls in (("chat", "Chat"), ("floor", "Floor"))}
+    row("peak RSS, %d requests + %d-chunk stream" % (n, chunks), rss["chat"] / 1024, rss["floor"] / 1024, "MiB",
+        "<= 1.15x")
+
+    # the SSE parser alone
+    sys.path.insert(0, HERE)
+    from chatclient import SSEParser
+    size = (10 if quick else 50) << 20
+    event = stream_event(12345)
+    data = event * (size // len(event))
+    blocks = [data[i:i + 65536] for i in range(0, len(data), 65536)]
+
+    def parser_run() -> float:
+        parser, count = SSEParser(), 0
+        start = time.perf_counter()
+        for block in blocks:
+            count += len(parser.feed(block))
+        return count / (time.perf_counter() - start)
+
+    def split_run() -> float:
+        buffer, count = b"", 0
+        start = time.perf_counter()
+        for block in blocks:
+            events = (buffer + block).split(b"\n\n")
+            buffer = events.pop()
+            count += len(events)
+        return count / (time.perf_counter() - start)
+    speed = interleaved({"chat": parser_run, "floor": split_run}, max(3, rounds // 2))
+    row("SSEParser on %d MB, events/s" % (size >> 20), speed["chat"], speed["floor"], "/s", ">= 0.4x")
+    print("\nserver process CPU in all: %.1f s (it is not the bottleneck: client CPU is what is compared)"
+          % server_stats(port)["cpu"])
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--serve":
+        serve(sys.argv[2])
+    else:
+        main()
