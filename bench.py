@@ -18,7 +18,6 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Tuple
@@ -313,10 +312,17 @@ def run(port: int, rounds: int, quick: bool) -> None:
     # first-token lag: the server stamps each chunk with its send time
     for framing, query in (("chunked", "chunks=4&delay=0.2"), ("close-delimited", "chunks=4&delay=0.2&close=1")):
         lags: Dict[str, List[float]] = {"chat": [], "floor": []}
+
+        def chat_lag(update: Any, lags: Dict[str, List[float]] = lags) -> None:
+            lags["chat"].append(time.time() - float(update.choices[0].delta.content))
+
+        def floor_lag(event: Dict[str, Any], lags: Dict[str, List[float]] = lags) -> None:
+            delta = event["choices"][0]["delta"]
+            if delta:
+                lags["floor"].append(time.time() - float(delta["content"]))
         for _ in range(2 if quick else 3):
-            chat.stream(query, lambda u: lags["chat"].append(time.time() - float(u.choices[0].delta.content)))
-            floor.stream(query, lambda e: lags["floor"].append(
-                time.time() - float(e["choices"][0]["delta"]["content"])) if e["choices"][0]["delta"] else None)
+            chat.stream(query, chat_lag)
+            floor.stream(query, floor_lag)
         row("first-token lag, %s (median)" % framing, statistics.median(lags["chat"]) * 1e3,
             statistics.median(lags["floor"]) * 1e3, "ms", "< 2 ms")
 

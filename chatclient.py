@@ -18,7 +18,10 @@ clients, async clients, command line.  It imports nothing outside the
 standard library and does nothing at import time but define things.
 """
 
+from __future__ import annotations
+
 import codecs
+import collections.abc
 import dataclasses
 import datetime
 import functools
@@ -31,31 +34,30 @@ import sys
 import threading
 import time
 from enum import Enum, EnumMeta
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    AsyncIterator,
-    Callable,
-    ClassVar,
-    Dict,
-    Iterable,
-    Iterator,
-    List,
-    Mapping,
-    MutableMapping,
-    Optional,
-    Sequence,
-    Tuple,
-    Type,
-    TypeVar,
-    Union,
-)
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
-if TYPE_CHECKING:  # pragma: no cover - only for type checkers
+# typing is only for type checkers: importing it would cost more than the rest of this module.
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
     import concurrent.futures
     import logging
     import ssl
+    from typing import (
+        Any, AsyncIterator, Callable, ClassVar, Dict, Iterable, Iterator, List, Mapping, MutableMapping,
+        Optional, Sequence, Tuple, Type, TypeVar, Union,
+    )
+
+    T = TypeVar("T")
+    M = TypeVar("M", bound="Model")
+    JSON = Dict[str, Any]
+    AuthHook = Callable[["HttpRequest"], None]
+    Item = Union["StreamingChatCompletionsUpdate", BaseException]
+    _TokenBase = Tuple[str, int]
+    _HeadersBase = MutableMapping[str, str]
+else:
+    _TokenBase = tuple
+    _HeadersBase = collections.abc.MutableMapping
+    Mapping = collections.abc.Mapping
 
 __version__ = "0.1.0"
 
@@ -97,9 +99,6 @@ DEFAULT_API_VERSION = "2024-05-01-preview"
 DEFAULT_SCOPES = ("https://ml.azure.com/.default",)
 _USER_AGENT = "chatclient/{} Python/{}.{}.{} ({})".format(__version__, *sys.version_info[:3], sys.platform)
 
-T = TypeVar("T")
-M = TypeVar("M", bound="Model")
-JSON = Dict[str, Any]
 
 
 # =============================================================================
@@ -162,7 +161,7 @@ class HttpResponseError(AzureError):
     holds ``code`` and ``message`` when the body was an error object.
     """
 
-    def __init__(self, message: Optional[str] = None, response: Optional["HttpResponse"] = None,
+    def __init__(self, message: Optional[str] = None, response: Optional[HttpResponse] = None,
                  **kwargs: Any) -> None:
         self.response = response
         self.status_code: Optional[int] = getattr(response, "status_code", None)
@@ -205,7 +204,7 @@ _ERROR_BY_STATUS: Dict[int, Type[HttpResponseError]] = {
 }
 
 
-def _parse_error(response: "HttpResponse") -> Optional[ODataV4Format]:
+def _parse_error(response: HttpResponse) -> Optional[ODataV4Format]:
     try:
         body = json.loads(response.read())
     except (ValueError, AzureError):
@@ -214,7 +213,7 @@ def _parse_error(response: "HttpResponse") -> Optional[ODataV4Format]:
     return ODataV4Format(inner) if inner is not None else None
 
 
-def _describe_error(response: Optional["HttpResponse"], error: Optional[ODataV4Format]) -> str:
+def _describe_error(response: Optional[HttpResponse], error: Optional[ODataV4Format]) -> str:
     status = "{} {}".format(getattr(response, "status_code", ""), getattr(response, "reason", "") or "").strip()
     if error is not None:
         return "({}) {}\nCode: {}\nMessage: {}\nStatus: {}".format(
@@ -229,7 +228,7 @@ def _describe_error(response: Optional["HttpResponse"], error: Optional[ODataV4F
     return message + ("\nContent: " + text if text.strip() else "")
 
 
-def _raise_for_status(response: "HttpResponse") -> None:
+def _raise_for_status(response: HttpResponse) -> None:
     if not 200 <= response.status_code < 300:
         response.read()  # bounded by the body cap; frees the connection
         raise _ERROR_BY_STATUS.get(response.status_code, HttpResponseError)(response=response)
@@ -325,12 +324,13 @@ def _converter(hint: Any) -> Optional[Callable[[Any], Any]]:
     None means "keep the JSON value as it is".  Values of an unexpected shape are
     kept as they are too: a server's odd answer is data, not a crash.
     """
+    import typing
     origin = getattr(hint, "__origin__", None)
     args = getattr(hint, "__args__", ())
-    if origin is Union:  # Optional[X], or Union[str, SomeEnum] where unknown values stay str
+    if origin is typing.Union:  # Optional[X], or Union[str, SomeEnum] where unknown values stay str
         kinds = [a for a in args if a is not type(None) and a is not str]
         return _converter(kinds[0]) if len(kinds) == 1 else None
-    if origin in (list, List) and args:
+    if origin is list and args:
         item = _converter(args[0])
         if item is None:
             return None
@@ -421,7 +421,7 @@ class Model:
         schema = cls.__dict__.get("_schema")
         if schema is None:
             import typing
-            hints = typing.get_type_hints(cls)
+            hints = typing.get_type_hints(cls, localns=vars(typing))
             schema = {f.name: _converter(hints[f.name]) for f in _fields(cls)}
             cls._schema = schema
         return schema
@@ -495,7 +495,7 @@ class Model:
 _model = dataclasses.dataclass(init=False, repr=False, eq=False)
 
 
-def _fields(cls: type) -> Tuple["dataclasses.Field[Any]", ...]:
+def _fields(cls: type) -> Tuple[dataclasses.Field[Any], ...]:
     return dataclasses.fields(cls)
 
 
@@ -543,7 +543,7 @@ class DeveloperMessage(ChatRequestMessage):
 @_model
 class UserMessage(ChatRequestMessage):
     role: Union[str, ChatRole] = ChatRole.USER
-    content: Union[str, List["ContentItem"], None] = None
+    content: Union[str, List[ContentItem], None] = None
     _required = ("content",)
     _content_kinds = (str, list)
 
@@ -552,7 +552,7 @@ class UserMessage(ChatRequestMessage):
 class AssistantMessage(ChatRequestMessage):
     role: Union[str, ChatRole] = ChatRole.ASSISTANT
     content: Optional[str] = None
-    tool_calls: Optional[List["ChatCompletionsToolCall"]] = None
+    tool_calls: Optional[List[ChatCompletionsToolCall]] = None
 
 
 @_model
@@ -582,7 +582,7 @@ class ImageUrl(Model):
 
     @classmethod
     def load(cls, *, image_file: str, image_format: str,
-             detail: Union[str, ImageDetailLevel, None] = None) -> "ImageUrl":
+             detail: Union[str, ImageDetailLevel, None] = None) -> ImageUrl:
         """An ImageUrl holding a local image file as a base64 ``data:`` URL."""
         return cls(url=_data_url(image_file, "image/" + image_format), detail=detail)
 
@@ -601,7 +601,7 @@ class InputAudio(Model):
     _required = ("data", "format")
 
     @classmethod
-    def load(cls, *, audio_file: str, audio_format: Union[str, AudioContentFormat]) -> "InputAudio":
+    def load(cls, *, audio_file: str, audio_format: Union[str, AudioContentFormat]) -> InputAudio:
         """An InputAudio holding a local audio file as base64 data."""
         import base64
         with open(audio_file, "rb") as f:
@@ -765,7 +765,7 @@ class ImageEmbeddingInput(Model):
     _required = ("image",)
 
     @classmethod
-    def load(cls, *, image_file: str, image_format: str, text: Optional[str] = None) -> "ImageEmbeddingInput":
+    def load(cls, *, image_file: str, image_format: str, text: Optional[str] = None) -> ImageEmbeddingInput:
         """An ImageEmbeddingInput holding a local image file as a base64 ``data:`` URL."""
         return cls(image=_data_url(image_file, "image/" + image_format), text=text)
 
@@ -806,15 +806,15 @@ class AzureKeyCredential:
     def __repr__(self) -> str:
         return "AzureKeyCredential(key=<redacted>)"
 
-    def __call__(self, request: "HttpRequest") -> None:
+    def __call__(self, request: HttpRequest) -> None:
         request.headers["api-key"] = self._key
         request.headers["Authorization"] = "Bearer " + self._key
 
 
-class AccessToken(Tuple[str, int]):
+class AccessToken(_TokenBase):
     """``(token, expires_on)``, as ``azure.core.credentials.AccessToken``."""
 
-    def __new__(cls, token: str, expires_on: int) -> "AccessToken":
+    def __new__(cls, token: str, expires_on: int) -> AccessToken:
         return tuple.__new__(cls, (token, expires_on))
 
     @property
@@ -836,7 +836,7 @@ class ApiKeyAuth:
         value = key if prefix is None else "{} {}".format(prefix, key)
         self._header, self._value = header, _check_secret(value, "the key")
 
-    def __call__(self, request: "HttpRequest") -> None:
+    def __call__(self, request: HttpRequest) -> None:
         request.headers[self._header] = self._value
 
     def __repr__(self) -> str:
@@ -864,7 +864,7 @@ class BearerTokenAuth:
         self._scopes = scopes or DEFAULT_SCOPES
         self._lock = threading.Lock()
 
-    def __call__(self, request: "HttpRequest") -> None:
+    def __call__(self, request: HttpRequest) -> None:
         if self._credential is not None and not request.url.lower().startswith("https:"):
             raise ServiceRequestError("Bearer token authentication is not permitted over plain http; "
                                       "use an https endpoint")
@@ -881,9 +881,6 @@ class BearerTokenAuth:
 
     def __repr__(self) -> str:
         return "BearerTokenAuth(scopes={!r})".format(self._scopes)
-
-
-AuthHook = Callable[["HttpRequest"], None]
 
 
 def _auth_hook(credential: Any, scopes: Sequence[str]) -> Optional[AuthHook]:
@@ -903,7 +900,7 @@ def _auth_hook(credential: Any, scopes: Sequence[str]) -> Optional[AuthHook]:
 # HTTP request and response (azure.core.rest's shapes)
 # =============================================================================
 
-class CaseInsensitiveDict(MutableMapping[str, str]):
+class CaseInsensitiveDict(_HeadersBase):
     """Header names compare without case; the first spelling given is kept."""
 
     def __init__(self, data: Optional[Mapping[str, str]] = None) -> None:
@@ -1090,7 +1087,7 @@ class HttpResponse:
             pass
         self.close()
 
-    def __enter__(self) -> "HttpResponse":
+    def __enter__(self) -> HttpResponse:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -1269,7 +1266,7 @@ class _Options:
     max_sse_event_bytes: int = 16 * 1024 * 1024
     logging_enable: bool = False
 
-    def updated(self, settings: Dict[str, Any]) -> "_Options":
+    def updated(self, settings: Dict[str, Any]) -> _Options:
         """A copy with ``settings`` applied (None leaves a setting as it is), checked."""
         changes = {k: v for k, v in settings.items() if v is not None}
         if not changes:
@@ -1289,7 +1286,7 @@ def _pop_options(kwargs: Dict[str, Any]) -> Dict[str, Any]:
     return {name: kwargs.pop(name) for name in list(kwargs) if name in _OPTION_NAMES}
 
 
-def _logger() -> "logging.Logger":
+def _logger() -> logging.Logger:
     import logging
     return logging.getLogger("chatclient")
 
@@ -1379,7 +1376,7 @@ class _Transport:
     """Sends requests over a pool of kept-alive connections; safe to share across threads."""
 
     def __init__(self, connection_verify: Union[bool, str] = True,
-                 ssl_context: "Optional[ssl.SSLContext]" = None) -> None:
+                 ssl_context: Optional[ssl.SSLContext] = None) -> None:
         self._verify = connection_verify
         self._ssl_context = ssl_context
         self._idle: Dict[Tuple[str, str, int], List[http.client.HTTPConnection]] = {}
@@ -1394,7 +1391,7 @@ class _Transport:
         return self._proxies[key]
 
     # -- connections -----------------------------------------------------------
-    def _context(self) -> "ssl.SSLContext":
+    def _context(self) -> ssl.SSLContext:
         if self._ssl_context is None:
             import ssl
             verify = self._verify
@@ -1669,9 +1666,6 @@ def _proxy_for(scheme: str, host: str) -> Optional[Tuple[str, int, Dict[str, str
 # Streaming chat completions
 # =============================================================================
 
-Item = Union[StreamingChatCompletionsUpdate, BaseException]
-
-
 class _ChatStreamDecoder:
     """Bytes of a chat-completions event stream to updates: the core that the sync
     and async streams share.
@@ -1815,7 +1809,7 @@ class _Accumulator:
         return ChatCompletions._from_json(body)
 
 
-class StreamingChatCompletions(Iterator[StreamingChatCompletionsUpdate]):
+class StreamingChatCompletions:
     """The updates of a streamed chat completion, each yielded as soon as its event
     is complete.  A context manager; ``close()`` stops early.
 
@@ -1830,7 +1824,7 @@ class StreamingChatCompletions(Iterator[StreamingChatCompletionsUpdate]):
         self._pending: List[Item] = []
         self._ended = False
 
-    def __iter__(self) -> "StreamingChatCompletions":
+    def __iter__(self) -> StreamingChatCompletions:
         return self
 
     def __next__(self) -> StreamingChatCompletionsUpdate:
@@ -1876,7 +1870,7 @@ class StreamingChatCompletions(Iterator[StreamingChatCompletionsUpdate]):
         self._ended = True
         self._response.close()
 
-    def __enter__(self) -> "StreamingChatCompletions":
+    def __enter__(self) -> StreamingChatCompletions:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -1926,7 +1920,7 @@ class _Client:
     def __init__(self, endpoint: str, credential: Any, *, api_version: Optional[str] = DEFAULT_API_VERSION,
                  credential_scopes: Optional[Sequence[str]] = None, headers: Optional[Mapping[str, str]] = None,
                  user_agent: Optional[str] = None, connection_verify: Union[bool, str] = True,
-                 ssl_context: "Optional[ssl.SSLContext]" = None, model_extras: Optional[Dict[str, Any]] = None,
+                 ssl_context: Optional[ssl.SSLContext] = None, model_extras: Optional[Dict[str, Any]] = None,
                  **kwargs: Any) -> None:
         if not isinstance(endpoint, str):
             raise TypeError("endpoint must be a str, not {}".format(type(endpoint).__name__))
@@ -2279,7 +2273,7 @@ class _AsyncBody:
         self._response.close()  # never blocks: it shuts the socket down
 
 
-class AsyncStreamingChatCompletions(AsyncIterator[StreamingChatCompletionsUpdate]):
+class AsyncStreamingChatCompletions:
     """``async for`` over the updates of a streamed chat completion; ``async with``,
     ``await close()``.  Build one from any response whose ``iter_bytes()`` is an
     async iterator of bytes and whose ``close()`` may be awaited.
@@ -2293,7 +2287,7 @@ class AsyncStreamingChatCompletions(AsyncIterator[StreamingChatCompletionsUpdate
         self._pending: List[Item] = []
         self._ended = False
 
-    def __aiter__(self) -> "AsyncStreamingChatCompletions":
+    def __aiter__(self) -> AsyncStreamingChatCompletions:
         return self
 
     async def __anext__(self) -> StreamingChatCompletionsUpdate:
@@ -2338,7 +2332,7 @@ class AsyncStreamingChatCompletions(AsyncIterator[StreamingChatCompletionsUpdate
 
     aclose = close
 
-    async def __aenter__(self) -> "AsyncStreamingChatCompletions":
+    async def __aenter__(self) -> AsyncStreamingChatCompletions:
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
@@ -2511,7 +2505,7 @@ class PromptTemplate:
         self.prompt_template = prompt_template
 
     @classmethod
-    def from_string(cls, prompt_template: str, api: str = "chat", model_name: Optional[str] = None) -> "PromptTemplate":
+    def from_string(cls, prompt_template: str, api: str = "chat", model_name: Optional[str] = None) -> PromptTemplate:
         return cls(api=api, prompt_template=prompt_template, model_name=model_name)
 
     def create_messages(self, data: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> List[Dict[str, Any]]:
