@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
     AuthHook = Callable[["HttpRequest"], None]
     Item = Union["StreamingChatCompletionsUpdate", BaseException]
     _TokenBase = Tuple[str, int]
+    _Schema = Tuple[Tuple[str, ...], Tuple[None, ...], Tuple[Tuple[str, Callable[[Any], Any]], ...]]
     _HeadersBase = MutableMapping[str, str]
 else:
     _TokenBase = tuple
@@ -312,6 +313,7 @@ class ExtraParameters(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
 _UNSET: Any = object()
 
 
+@functools.lru_cache(maxsize=64)  # a stream's chunks all carry the same "created"
 def _unix_to_datetime(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
@@ -331,25 +333,21 @@ def _converter(hint: Any) -> Optional[Callable[[Any], Any]]:
         kinds = [a for a in args if a is not type(None) and a is not str]
         return _converter(kinds[0]) if len(kinds) == 1 else None
     if origin is list and args:
-        item = _converter(args[0])
-        if item is None:
-            return None
-        return lambda v: [item(x) for x in v] if isinstance(v, list) else v
+        item = args[0]
+        if isinstance(item, type) and issubclass(item, Model) and dataclasses.is_dataclass(item):
+            parse = item._from_json
+            return lambda v: [parse(x) if isinstance(x, dict) else x for x in v] if isinstance(v, list) else v
+        return None
     if isinstance(hint, type):
         if issubclass(hint, Model) and dataclasses.is_dataclass(hint):
-            return lambda v: hint._from_json(v) if isinstance(v, dict) else v
+            parse = hint._from_json
+            return lambda v: parse(v) if isinstance(v, dict) else v
         if issubclass(hint, Enum):
-            return lambda v: _enum_or_str(hint, v)
+            members = {m.value: m for m in hint}
+            return lambda v: members.get(v, v) if isinstance(v, str) else v
         if hint is datetime.datetime:
             return _unix_to_datetime
     return None
-
-
-def _enum_or_str(enum: Any, value: Any) -> Any:
-    try:
-        return enum(value)
-    except ValueError:
-        return value
 
 
 def _to_json(value: Any) -> Any:
@@ -388,7 +386,6 @@ class Model:
 
     _positional: ClassVar[Tuple[str, ...]] = ()  # fields that may be given positionally
     _required: ClassVar[Tuple[str, ...]] = ()  # fields a keyword construction must set
-    _schema: ClassVar[Optional[Dict[str, Optional[Callable[[Any], Any]]]]] = None
     _extra: Dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -417,36 +414,24 @@ class Model:
         """Validate argument types; overridden where the SDK's types matter."""
 
     @classmethod
-    def _fields_schema(cls) -> Dict[str, Optional[Callable[[Any], Any]]]:
-        schema = cls.__dict__.get("_schema")
-        if schema is None:
-            import typing
-            hints = typing.get_type_hints(cls, localns=vars(typing))
-            schema = {f.name: _converter(hints[f.name]) for f in _fields(cls)}
-            cls._schema = schema
-        return schema
-
-    @classmethod
     def _from_json(cls: Type[M], data: Mapping[str, Any]) -> M:
         """The model for a decoded JSON object, keeping the keys it does not name."""
-        schema = cls._fields_schema()
-        self = cls.__new__(cls)
+        names, nones, converters = _SCHEMAS.get(cls) or _schema(cls)
+        self = object.__new__(cls)
         state = self.__dict__
-        state.update(dict.fromkeys(schema))
-        extra: Dict[str, Any] = {}
-        for key, value in data.items():
-            if key in schema:
-                convert = schema[key]
-                state[key] = convert(value) if convert is not None and value is not None else value
-            else:
-                extra[key] = value
-        state["_extra"] = extra
+        extra = dict(data)
+        state.update(zip(names, map(extra.pop, names, nones)))  # each field's value, or None
+        for name, convert in converters:
+            value = state[name]
+            if value is not None:
+                state[name] = convert(value)
+        state["_extra"] = extra  # what is left: the keys the model does not name
         return self
 
     def _json(self) -> Dict[str, Any]:
         """This model's JSON object, one level deep: fields that are not None, then extras."""
         state = self.__dict__
-        out = {k: state[k] for k in self._fields_schema() if state.get(k) is not None}
+        out = {k: state[k] for k in _schema(type(self))[0] if state[k] is not None}
         out.update(self._extra)
         return out
 
@@ -456,12 +441,12 @@ class Model:
         return result
 
     def __getitem__(self, key: str) -> Any:
-        if key in self._fields_schema():
+        if key in _schema(type(self))[0]:
             return getattr(self, key)
         return self._extra[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
-        if key in self._fields_schema():
+        if key in _schema(type(self))[0]:
             setattr(self, key, value)
         else:
             self._extra[key] = value
@@ -493,6 +478,21 @@ class Model:
 
 
 _model = dataclasses.dataclass(init=False, repr=False, eq=False)
+
+# Per model class, made from its fields on first use: their names, as many Nones,
+# and (name, converter) for the fields whose JSON value needs converting.
+_SCHEMAS: Dict[type, _Schema] = {}
+
+
+def _schema(cls: type) -> _Schema:
+    schema = _SCHEMAS.get(cls)
+    if schema is None:
+        import typing
+        hints = typing.get_type_hints(cls, localns=vars(typing))
+        names = tuple(f.name for f in _fields(cls))
+        converters = tuple((name, convert) for name in names for convert in [_converter(hints[name])] if convert)
+        schema = _SCHEMAS[cls] = (names, (None,) * len(names), converters)
+    return schema
 
 
 def _fields(cls: type) -> Tuple[dataclasses.Field[Any], ...]:
@@ -528,6 +528,8 @@ class ChatRequestMessage(Model):
 
 @_model
 class SystemMessage(ChatRequestMessage):
+    """Instructions that steer the model; content is a str."""
+
     role: Union[str, ChatRole] = ChatRole.SYSTEM
     content: Optional[str] = None
     _required = ("content",)
@@ -535,6 +537,8 @@ class SystemMessage(ChatRequestMessage):
 
 @_model
 class DeveloperMessage(ChatRequestMessage):
+    """Instructions for models that take developer messages instead of system ones."""
+
     role: Union[str, ChatRole] = ChatRole.DEVELOPER
     content: Optional[str] = None
     _required = ("content",)
@@ -542,6 +546,8 @@ class DeveloperMessage(ChatRequestMessage):
 
 @_model
 class UserMessage(ChatRequestMessage):
+    """The user's turn: a str, or a list of content items (text, images, audio)."""
+
     role: Union[str, ChatRole] = ChatRole.USER
     content: Union[str, List[ContentItem], None] = None
     _required = ("content",)
@@ -550,6 +556,8 @@ class UserMessage(ChatRequestMessage):
 
 @_model
 class AssistantMessage(ChatRequestMessage):
+    """An earlier answer of the model, or the tool calls it asked for."""
+
     role: Union[str, ChatRole] = ChatRole.ASSISTANT
     content: Optional[str] = None
     tool_calls: Optional[List[ChatCompletionsToolCall]] = None
@@ -557,6 +565,8 @@ class AssistantMessage(ChatRequestMessage):
 
 @_model
 class ToolMessage(ChatRequestMessage):
+    """The result of a tool call, answering ``tool_call_id``."""
+
     role: Union[str, ChatRole] = ChatRole.TOOL
     tool_call_id: Optional[str] = None
     content: Optional[str] = None
@@ -569,6 +579,8 @@ class ContentItem(Model):
 
 @_model
 class TextContentItem(ContentItem):
+    """Text, as part of a multimodal user message."""
+
     type: str = "text"
     text: Optional[str] = None
     _required = ("text",)
@@ -576,6 +588,8 @@ class TextContentItem(ContentItem):
 
 @_model
 class ImageUrl(Model):
+    """An image by URL (or a base64 ``data:`` URL), with the detail to look at it in."""
+
     url: Optional[str] = None
     detail: Union[str, ImageDetailLevel, None] = None
     _required = ("url",)
@@ -589,6 +603,8 @@ class ImageUrl(Model):
 
 @_model
 class ImageContentItem(ContentItem):
+    """An image, as part of a multimodal user message."""
+
     type: str = "image_url"
     image_url: Optional[ImageUrl] = None
     _required = ("image_url",)
@@ -596,6 +612,8 @@ class ImageContentItem(ContentItem):
 
 @_model
 class InputAudio(Model):
+    """Audio as base64 data and its format."""
+
     data: Optional[str] = None
     format: Union[str, AudioContentFormat, None] = None
     _required = ("data", "format")
@@ -610,6 +628,8 @@ class InputAudio(Model):
 
 @_model
 class AudioContentItem(ContentItem):
+    """Audio, as part of a multimodal user message."""
+
     type: str = "input_audio"
     input_audio: Optional[InputAudio] = None
     _required = ("input_audio",)
@@ -619,6 +639,8 @@ class AudioContentItem(ContentItem):
 
 @_model
 class FunctionDefinition(Model):
+    """A function the model may call: name, description, JSON-schema parameters."""
+
     name: Optional[str] = None
     description: Optional[str] = None
     parameters: Any = None
@@ -627,6 +649,8 @@ class FunctionDefinition(Model):
 
 @_model
 class ChatCompletionsToolDefinition(Model):
+    """A tool offered to the model (a function)."""
+
     function: Optional[FunctionDefinition] = None
     type: str = "function"
     _required = ("function",)
@@ -634,6 +658,8 @@ class ChatCompletionsToolDefinition(Model):
 
 @_model
 class FunctionCall(Model):
+    """The function a tool call names, with its arguments as a JSON string."""
+
     name: Optional[str] = None
     arguments: Optional[str] = None
     _required = ("name", "arguments")
@@ -641,6 +667,8 @@ class FunctionCall(Model):
 
 @_model
 class ChatCompletionsToolCall(Model):
+    """A tool call the model asked for."""
+
     id: Optional[str] = None
     function: Optional[FunctionCall] = None
     type: str = "function"
@@ -649,12 +677,16 @@ class ChatCompletionsToolCall(Model):
 
 @_model
 class ChatCompletionsNamedToolChoiceFunction(Model):
+    """The function that a named tool choice forces."""
+
     name: Optional[str] = None
     _required = ("name",)
 
 
 @_model
 class ChatCompletionsNamedToolChoice(Model):
+    """``tool_choice`` that forces one function."""
+
     function: Optional[ChatCompletionsNamedToolChoiceFunction] = None
     type: str = "function"
     _required = ("function",)
@@ -662,6 +694,8 @@ class ChatCompletionsNamedToolChoice(Model):
 
 @_model
 class JsonSchemaFormat(Model):
+    """``response_format`` that asks for JSON following ``schema``."""
+
     name: Optional[str] = None
     schema: Optional[Dict[str, Any]] = None
     description: Optional[str] = None
@@ -673,6 +707,8 @@ class JsonSchemaFormat(Model):
 
 @_model
 class CompletionsUsage(Model):
+    """Token counts of a request."""
+
     completion_tokens: Optional[int] = None
     prompt_tokens: Optional[int] = None
     total_tokens: Optional[int] = None
@@ -680,6 +716,8 @@ class CompletionsUsage(Model):
 
 @_model
 class ChatResponseMessage(Model):
+    """The message of a choice in a ChatCompletions."""
+
     role: Union[str, ChatRole, None] = None
     content: Optional[str] = None
     tool_calls: Optional[List[ChatCompletionsToolCall]] = None
@@ -687,6 +725,8 @@ class ChatResponseMessage(Model):
 
 @_model
 class ChatChoice(Model):
+    """One answer of a ChatCompletions and why it ended."""
+
     index: Optional[int] = None
     finish_reason: Union[str, CompletionsFinishReason, None] = None
     message: Optional[ChatResponseMessage] = None
@@ -694,6 +734,8 @@ class ChatChoice(Model):
 
 @_model
 class ChatCompletions(Model):
+    """The response to a chat-completions request."""
+
     id: Optional[str] = None
     created: Optional[datetime.datetime] = None
     model: Optional[str] = None
@@ -703,6 +745,8 @@ class ChatCompletions(Model):
 
 @_model
 class StreamingChatResponseToolCallUpdate(Model):
+    """A fragment of a tool call in a stream; ``index`` says which call."""
+
     id: Optional[str] = None
     function: Optional[FunctionCall] = None
     index: Optional[int] = None  # not in the SDK, but every OpenAI-style delta carries it
@@ -710,6 +754,8 @@ class StreamingChatResponseToolCallUpdate(Model):
 
 @_model
 class StreamingChatResponseMessageUpdate(Model):
+    """The part of a message one stream update carries."""
+
     role: Union[str, ChatRole, None] = None
     content: Optional[str] = None
     tool_calls: Optional[List[StreamingChatResponseToolCallUpdate]] = None
@@ -717,6 +763,8 @@ class StreamingChatResponseMessageUpdate(Model):
 
 @_model
 class StreamingChatChoiceUpdate(Model):
+    """One choice's part of a stream update."""
+
     index: Optional[int] = None
     finish_reason: Union[str, CompletionsFinishReason, None] = None
     delta: Optional[StreamingChatResponseMessageUpdate] = None
@@ -724,6 +772,8 @@ class StreamingChatChoiceUpdate(Model):
 
 @_model
 class StreamingChatCompletionsUpdate(Model):
+    """One update of a streamed chat completion."""
+
     id: Optional[str] = None
     created: Optional[datetime.datetime] = None
     model: Optional[str] = None
@@ -733,6 +783,8 @@ class StreamingChatCompletionsUpdate(Model):
 
 @_model
 class ModelInfo(Model):
+    """What ``GET /info`` says of the model behind an endpoint."""
+
     model_name: Optional[str] = None
     model_type: Union[str, ModelType, None] = None
     model_provider_name: Optional[str] = None
@@ -740,18 +792,24 @@ class ModelInfo(Model):
 
 @_model
 class EmbeddingItem(Model):
+    """One embedding vector (or its base64 string) and the input it belongs to."""
+
     embedding: Union[str, List[float], None] = None
     index: Optional[int] = None
 
 
 @_model
 class EmbeddingsUsage(Model):
+    """Token counts of an embeddings request."""
+
     prompt_tokens: Optional[int] = None
     total_tokens: Optional[int] = None
 
 
 @_model
 class EmbeddingsResult(Model):
+    """The response to an embeddings request."""
+
     id: Optional[str] = None
     data: Optional[List[EmbeddingItem]] = None
     usage: Optional[EmbeddingsUsage] = None
@@ -760,6 +818,8 @@ class EmbeddingsResult(Model):
 
 @_model
 class ImageEmbeddingInput(Model):
+    """An image (a ``data:`` URL) and optional text to embed."""
+
     image: Optional[str] = None
     text: Optional[str] = None
     _required = ("image",)
@@ -1147,7 +1207,9 @@ class SSEParser:
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._started = False  # past the optional BOM
         self._after_cr = False  # the last chunk ended in CR: skip one LF
-        self._partial = ""  # the unfinished last line
+        self._pending: List[str] = []  # text of the event still without its blank line
+        self._pending_size = 0
+        self._line_size = 0  # length of its last, unfinished line
         self._reset_event()
 
     def _reset_event(self) -> None:
@@ -1171,11 +1233,11 @@ class SSEParser:
     def close(self) -> List[ServerSentEvent]:
         """End of stream.  An event without its blank line is discarded, as the standard says."""
         events = self._feed_text(self._decoder.decode(b"", final=True))
-        self._partial = ""
+        self._pending, self._pending_size, self._line_size = [], 0, 0
         self._reset_event()
         return events
 
-    # -- step 2: text to lines -------------------------------------------------
+    # -- step 2: text to lines, cut into events at blank lines ------------------
     def _feed_text(self, text: str) -> List[ServerSentEvent]:
         if self._after_cr and text:
             self._after_cr = False
@@ -1184,31 +1246,50 @@ class SSEParser:
         if "\r" in text:
             self._after_cr = text.endswith("\r")
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if "\n" not in text:
-            self._partial += text
-            if len(self._partial) > self.max_line_bytes:
-                self._too_big("line", self.max_line_bytes, "max_sse_line_bytes")
+        if not text:
             return []
-        lines = text.split("\n")
-        lines[0] = self._partial + lines[0]
-        self._partial = lines.pop()
-        if len(self._partial) > self.max_line_bytes:
+        pending = self._pending
+        if "\n\n" not in text and not (pending and pending[-1][-1] == "\n" and text[0] == "\n"):
+            pending.append(text)  # no blank line yet: keep the text until one comes
+            self._pending_size += len(text)
+            last_lf = text.rfind("\n")
+            self._line_size = len(text) - last_lf - 1 if last_lf >= 0 else self._line_size + len(text)
+            self._check_pending()
+            return []
+        if pending:
+            text = "".join(pending) + text
+        blocks = text.split("\n\n")  # each block but the last is followed by a blank line
+        rest = blocks.pop()
+        events: List[ServerSentEvent] = []
+        for block in blocks:
+            if block[:6] == "data: " and "\n" not in block:  # the common event: one data line
+                if len(block) > self.max_event_bytes:
+                    self._too_big("event", self.max_event_bytes, "max_sse_event_bytes")
+                events.append(ServerSentEvent("message", block[6:], self.last_event_id, None))
+            else:
+                self._lines(block.split("\n"), events)
+                self._dispatch(events)
+        self._pending = [rest] if rest else []
+        self._pending_size = len(rest)
+        self._line_size = len(rest) - rest.rfind("\n") - 1
+        self._check_pending()
+        return events
+
+    def _check_pending(self) -> None:
+        if self._line_size > self.max_line_bytes:
             self._too_big("line", self.max_line_bytes, "max_sse_line_bytes")
-        return self._lines(lines)
+        if self._pending_size > self.max_event_bytes:
+            self._too_big("event", self.max_event_bytes, "max_sse_event_bytes")
 
     # -- step 3: lines to fields, fields to events -----------------------------
-    def _lines(self, lines: List[str]) -> List[ServerSentEvent]:
-        events: List[ServerSentEvent] = []
+    def _lines(self, lines: List[str], events: List[ServerSentEvent]) -> None:
         for line in lines:
             if not line:
                 self._dispatch(events)
                 continue
-            if line.startswith("data:"):  # the common case first
-                field, value = "data", line[5:]
-            elif line[0] == ":":
+            if line[0] == ":":
                 continue  # a comment
-            else:
-                field, sep, value = line.partition(":")
+            field, _, value = line.partition(":")
             if value[:1] == " ":
                 value = value[1:]
             if field == "data":
@@ -1225,7 +1306,6 @@ class SSEParser:
                 if value.isdigit() and value.isascii():
                     self.retry = self._event_retry = int(value)
             # any other field is ignored
-        return events
 
     def _dispatch(self, events: List[ServerSentEvent]) -> None:
         if self._data:
@@ -1234,7 +1314,7 @@ class SSEParser:
         self._reset_event()
 
     def _too_big(self, what: str, limit: int, setting: str) -> None:
-        self._partial = ""
+        self._pending, self._pending_size, self._line_size = [], 0, 0
         self._reset_event()
         raise ServiceResponseError("server-sent {} exceeds the cap of {} bytes ({})".format(what, limit, setting))
 
@@ -1678,8 +1758,6 @@ class _ChatStreamDecoder:
         self._response = response if isinstance(response, HttpResponse) else None
         self._parser = SSEParser(max_line_bytes=max_line_bytes, max_event_bytes=max_event_bytes)
         self.done = False  # "data: [DONE]" arrived
-        self._unfinished: Dict[Any, bool] = {}  # choice index -> still lacks a finish_reason
-        self._received = False
         self._final = _Accumulator()
 
     def feed(self, chunk: bytes) -> List[Item]:
@@ -1705,8 +1783,8 @@ class _ChatStreamDecoder:
         if self.done:
             return []
         items = [item for item in map(self._event, self._parser.close()) if item is not None]
-        unfinished = [index for index, open_ in self._unfinished.items() if open_]
-        if not self.done and (unfinished or not self._received):
+        unfinished = self._final.unfinished()
+        if not self.done and (unfinished or not self._final.received):
             what = "choice {} had no finish_reason".format(unfinished[0]) if unfinished else "no event arrived"
             items.append(ServiceResponseError(
                 "the stream ended before data: [DONE] ({}): the answer is incomplete".format(what)))
@@ -1731,16 +1809,9 @@ class _ChatStreamDecoder:
         if obj.get("error"):
             inner = obj["error"]
             return self._error(inner if isinstance(inner, Mapping) else {"message": str(inner)}, data)
-        update = StreamingChatCompletionsUpdate._from_json(obj)
-        self._received = True
         self._final.add(obj)
-        choices = update.choices
-        if choices:
-            for choice in choices:
-                if isinstance(choice, StreamingChatChoiceUpdate):
-                    self._unfinished[choice.index] = choice.finish_reason is None and \
-                        self._unfinished.get(choice.index, True)
-        return update if choices or update.usage else None
+        update = StreamingChatCompletionsUpdate._from_json(obj)
+        return update if update.choices or update.usage else None
 
     def _error(self, body: Mapping[str, Any], data: str) -> HttpResponseError:
         if isinstance(body.get("message"), str) and body["message"].startswith("{"):
@@ -1759,54 +1830,74 @@ class _ChatStreamDecoder:
 
 
 class _Accumulator:
-    """Adds stream chunks up into the JSON of the whole ChatCompletions."""
+    """Adds stream chunks up into the JSON of the whole ChatCompletions, and knows
+    which choices still lack a finish_reason."""
 
     def __init__(self) -> None:
-        self._head: Dict[str, Any] = {}
+        self.received = False
+        self._head: Dict[str, Any] = {}  # id, created, model: the first non-empty of each
         self._choices: Dict[Any, Dict[str, Any]] = {}
         self._usage: Any = None
 
     def add(self, chunk: Dict[str, Any]) -> None:
-        for key in ("id", "created", "model"):
-            if chunk.get(key) is not None and key not in self._head:
-                self._head[key] = chunk[key]
-        if chunk.get("usage"):
-            self._usage = chunk["usage"]
+        self.received = True
+        if len(self._head) < 3:
+            for key in ("id", "created", "model"):
+                if chunk.get(key) and key not in self._head:
+                    self._head[key] = chunk[key]
+        usage = chunk.get("usage")
+        if usage:
+            self._usage = usage
         for choice in chunk.get("choices") or ():
             if not isinstance(choice, dict):
                 continue
-            state = self._choices.setdefault(choice.get("index", 0), {"role": None, "content": [], "tools": {}})
+            index = choice.get("index", 0)
+            state = self._choices.get(index)
+            if state is None:
+                state = self._choices[index] = {"role": None, "content": [], "tools": {}, "finish_reason": None}
             if choice.get("finish_reason") is not None:
                 state["finish_reason"] = choice["finish_reason"]
-            delta = choice.get("delta") or {}
-            if delta.get("role"):
-                state["role"] = delta["role"]
-            if delta.get("content"):
-                state["content"].append(delta["content"])
-            for position, call in enumerate(delta.get("tool_calls") or ()):
-                tool = state["tools"].setdefault(call.get("index", position),
-                                                 {"id": None, "type": "function", "name": [], "arguments": []})
-                tool["id"] = tool["id"] or call.get("id")
-                function = call.get("function") or {}
-                tool["name"].append(function.get("name") or "")
-                tool["arguments"].append(function.get("arguments") or "")
+            delta = choice.get("delta")
+            if not delta:
+                continue
+            content = delta.get("content")
+            if content:
+                state["content"].append(content)
+            if len(delta) > 1 or content is None:  # the rarer parts: role, tool calls
+                if delta.get("role"):
+                    state["role"] = delta["role"]
+                for position, call in enumerate(delta.get("tool_calls") or ()):
+                    tool = state["tools"].setdefault(call.get("index", position),
+                                                     {"id": None, "name": [], "arguments": []})
+                    tool["id"] = tool["id"] or call.get("id")
+                    function = call.get("function") or {}
+                    tool["name"].append(function.get("name") or "")
+                    tool["arguments"].append(function.get("arguments") or "")
+
+    def unfinished(self) -> List[Any]:
+        return [index for index, state in self._choices.items() if state["finish_reason"] is None]
 
     def result(self) -> ChatCompletions:
         choices = []
-        for index in sorted(self._choices, key=lambda i: (not isinstance(i, int), i if isinstance(i, int) else 0)):
+        for index in sorted(self._choices, key=_index_order):
             state = self._choices[index]
             message: Dict[str, Any] = {"role": state["role"] or "assistant",
                                        "content": "".join(state["content"]) if state["content"] else None}
             if state["tools"]:
                 message["tool_calls"] = [
-                    {"id": t["id"], "type": t["type"],
+                    {"id": t["id"], "type": "function",
                      "function": {"name": "".join(t["name"]), "arguments": "".join(t["arguments"])}}
-                    for _, t in sorted(state["tools"].items(), key=lambda kv: str(kv[0]).zfill(8))]
-            choices.append({"index": index, "finish_reason": state.get("finish_reason"), "message": message})
+                    for _, t in sorted(state["tools"].items(), key=lambda item: _index_order(item[0]))]
+            choices.append({"index": index, "finish_reason": state["finish_reason"], "message": message})
         body = dict(self._head, object="chat.completion", choices=choices)
         if self._usage is not None:
             body["usage"] = self._usage
         return ChatCompletions._from_json(body)
+
+
+def _index_order(index: Any) -> Tuple[int, Any]:
+    """Sorts choice and tool-call indexes: numbers in order, anything odd after them."""
+    return (0, index) if isinstance(index, int) else (1, str(index))
 
 
 class StreamingChatCompletions:
@@ -2420,19 +2511,20 @@ async def load_async_client(endpoint: str, credential: Any, **kwargs: Any) -> An
 # Prompt templates: azure.ai.inference.prompts.PromptTemplate.from_string
 # =============================================================================
 
-_MUSTACHE_STANDALONE = re.compile(r"(?m)^[ \t]*(\{\{[#^/!][^}]*\}\})[ \t]*(?:\r?\n|\Z)")
-_MUSTACHE_TAG = re.compile(r"\{\{(\{)?\s*([#^/!&]?)\s*([^}]*?)\s*\}\}(?(1)\})")
-_PROMPT_ROLE = re.compile(r"(?im)^\s*#?\s*(assistant|function|system|user)\s*:\s*\n")
+# Compiled on first use (re caches them), not at import.
+_MUSTACHE_STANDALONE = r"(?m)^[ \t]*(\{\{[#^/!][^}]*\}\})[ \t]*(?:\r?\n|\Z)"
+_MUSTACHE_TAG = r"\{\{(\{)?\s*([#^/!&]?)\s*([^}]*?)\s*\}\}(?(1)\})"
+_PROMPT_ROLE = r"(?im)^\s*#?\s*(assistant|function|system|user)\s*:\s*\n"
 
 
 def _mustache(template: str, data: Mapping[str, Any]) -> str:
     """Render the Mustache subset prompt templates use: variables (HTML-escaped
     unless ``{{{x}}}`` or ``{{& x}}``), sections, inverted sections, comments."""
-    template = _MUSTACHE_STANDALONE.sub(r"\1", template)  # a tag alone on its line takes the line with it
+    template = re.sub(_MUSTACHE_STANDALONE, r"\1", template)  # a tag alone on its line takes the line with it
     tree: List[Any] = []
     stack: List[Tuple[str, List[Any]]] = [("", tree)]
     position = 0
-    for m in _MUSTACHE_TAG.finditer(template):
+    for m in re.finditer(_MUSTACHE_TAG, template):
         stack[-1][1].append(template[position:m.start()])
         position = m.end()
         sigil, name = m.group(2), m.group(3)
@@ -2512,7 +2604,7 @@ class PromptTemplate:
         """The messages of the template filled in with ``data`` (or the keyword arguments)."""
         import textwrap
         text = textwrap.dedent(self.prompt_template.lstrip("\r\n"))
-        parts = [p for p in _PROMPT_ROLE.split(_mustache(text, kwargs if data is None else data)) if p.strip()]
+        parts = [p for p in re.split(_PROMPT_ROLE, _mustache(text, kwargs if data is None else data)) if p.strip()]
         if not parts:
             return []
         if parts[0].strip().lower() not in ("assistant", "function", "system", "user"):
