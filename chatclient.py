@@ -964,8 +964,10 @@ class CaseInsensitiveDict(_HeadersBase):
     """Header names compare without case; the first spelling given is kept."""
 
     def __init__(self, data: Optional[Mapping[str, str]] = None) -> None:
-        self._store: Dict[str, Tuple[str, str]] = {}
-        if data:
+        self._store: Dict[str, Tuple[str, str]] = {}  # lower-case name -> (name, value)
+        if isinstance(data, CaseInsensitiveDict):
+            self._store.update(data._store)
+        elif data:
             self.update(data)
 
     def __setitem__(self, key: str, value: str) -> None:
@@ -1004,7 +1006,7 @@ class HttpRequest:
             raise TypeError("HttpRequest() got an unexpected keyword argument {!r}".format(next(iter(kwargs))))
         self.method = method.upper()
         self.url = _add_query(url, params)
-        self.headers: MutableMapping[str, str] = CaseInsensitiveDict(headers)
+        self.headers = CaseInsensitiveDict(headers)
         self.content: Any = None
         if json is not None:
             self.content = _dumps(json)
@@ -1376,7 +1378,9 @@ def _redacted(headers: Mapping[str, str], secrets: Iterable[str]) -> Dict[str, s
     return {k: ("REDACTED" if k.lower() in hidden else v) for k, v in headers.items()}
 
 
-def _origin(url: str) -> Tuple[str, str, int]:
+@functools.lru_cache(maxsize=256)
+def _split_url(url: str) -> Tuple[Tuple[str, str, int], str]:
+    """The origin (scheme, host, port) of an http(s) URL, and its path and query."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     try:
@@ -1385,7 +1389,27 @@ def _origin(url: str) -> Tuple[str, str, int]:
         raise ValueError("the URL has an invalid port") from None
     if not parts.hostname or scheme not in ("http", "https"):
         raise ValueError("not an http(s) URL with a host: {!r}".format(url.split("?")[0]))
-    return scheme, parts.hostname, port or (443 if scheme == "https" else 80)
+    origin = (scheme, parts.hostname, port or (443 if scheme == "https" else 80))
+    return origin, (parts.path or "/") + ("?" + parts.query if parts.query else "")
+
+
+def _origin(url: str) -> Tuple[str, str, int]:
+    return _split_url(url)[0]
+
+
+def _check_headers(pairs: Iterable[Tuple[str, str]]) -> None:
+    """Refuse header values http.client would refuse, without echoing them (they may be secrets)."""
+    try:
+        if not _BAD_HEADER_CHARS.search("".join(value for _, value in pairs)):
+            return
+    except TypeError:
+        pass
+    for name, value in pairs:  # find the culprit, to name it
+        if not isinstance(value, str):
+            raise TypeError("header {!r} must be a str, not {}".format(name, type(value).__name__))
+        if _BAD_HEADER_CHARS.search(value):
+            raise ValueError("header {!r} contains a line break, a NUL or a character outside "
+                             "latin-1 (its value is not shown)".format(name))
 
 
 def _readable_now(sock: socket.socket) -> bool:
@@ -1542,14 +1566,13 @@ class _Transport:
                 _close_connection(conn)
 
     # -- one exchange ----------------------------------------------------------
-    def _exchange(self, request: HttpRequest, url: str, body: _Body, options: _Options) -> HttpResponse:
-        """Send once and read the status and headers.  A kept-alive connection that
-        the server has closed is replaced by a fresh one, without counting a retry."""
-        key = _origin(url)
-        parts = urlsplit(url)
-        target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
-        if key[0] == "http" and self._proxy(key) is not None:
-            target = url  # a plain-http proxy wants the absolute URL
+    def _exchange(self, request: HttpRequest, key: Tuple[str, str, int], target: str, body: _Body,
+                  options: _Options) -> HttpResponse:
+        """Send once to ``key`` (scheme, host, port) and read the status and headers.
+
+        ``target`` is the path and query (the whole URL for a plain-http proxy).  A
+        kept-alive connection that the server has closed is replaced by a fresh one,
+        without counting a retry."""
         for attempt in range(2):
             conn = self._acquire(key) if attempt == 0 else None
             reused = conn is not None
@@ -1595,27 +1618,26 @@ class _Transport:
         method, url = request.method, request.url
         retries = hops = 0
         while True:
+            origin, target = _split_url(url)
             attempt = HttpRequest(method, url, headers=request.headers)
             attempt.content = request.content
-            secrets = set(_SECRET_HEADERS)
-            if _origin(url) == auth_origin and auth is not None:
-                before = {k.lower() for k in attempt.headers}
+            store = attempt.headers._store
+            added: Iterable[str] = ()
+            if origin == auth_origin and auth is not None:
+                before = set(store)
                 auth(attempt)
-                secrets.update(k.lower() for k in attempt.headers if k.lower() not in before)
+                added = store.keys() - before  # what the hook set is secret too
             elif auth_origin is not None:
-                for name in [k for k in attempt.headers if k.lower() in _SECRET_HEADERS]:
-                    del attempt.headers[name]
-            for name, value in attempt.headers.items():
-                if not isinstance(value, str):
-                    raise TypeError("header {!r} must be a str, not {}".format(name, type(value).__name__))
-                if _BAD_HEADER_CHARS.search(value):
-                    raise ValueError("header {!r} contains a line break, a NUL or a character outside "
-                                     "latin-1 (its value is not shown)".format(name))
+                for lower in _SECRET_HEADERS & store.keys():
+                    del store[lower]
+            _check_headers(store.values())
             if options.logging_enable:
                 _logger().debug("Request: %s %s\nHeaders: %s\nBody: %s", method, url,
-                                _redacted(attempt.headers, secrets), _body_preview(body))
+                                _redacted(attempt.headers, added), _body_preview(body))
+            if origin[0] == "http" and self._proxy(origin) is not None:
+                target = url  # a plain-http proxy wants the absolute URL
             try:
-                response = self._exchange(attempt, url, body, options)
+                response = self._exchange(attempt, origin, target, body, options)
             except ServiceRequestError as exc:
                 if retries >= options.retry_total:
                     raise
@@ -1625,7 +1647,7 @@ class _Transport:
             status = response.status_code
             if options.logging_enable:
                 _logger().debug("Response: %s %s\nHeaders: %s", status, response.reason,
-                                _redacted(dict(response.headers.items()), secrets))
+                                _redacted(dict(response.headers.items()), added))
             if status in _REDIRECT_STATUSES and response.headers.get("Location"):
                 method, url, body = self._redirect(response, method, url, body, hops, options)
                 hops += 1
