@@ -134,11 +134,10 @@ class Floor:
 
     def __init__(self, port: int) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port)
-        self.body = json.dumps(REQUEST).encode()
         self.headers = {"Content-Type": "application/json", "Accept": "application/json", "api-key": "k"}
 
     def complete(self) -> str:
-        self.conn.request("POST", "/chat/completions", self.body, self.headers)
+        self.conn.request("POST", "/chat/completions", json.dumps(REQUEST).encode(), self.headers)
         result: str = json.loads(self.conn.getresponse().read())["choices"][0]["message"]["content"]
         return result
 

@@ -1263,14 +1263,14 @@ class SSEParser:
         blocks = text.split("\n\n")  # each block but the last is followed by a blank line
         rest = blocks.pop()
         events: List[ServerSentEvent] = []
+        last_id, limit = self.last_event_id, self.max_event_bytes
         for block in blocks:
-            if block[:6] == "data: " and "\n" not in block:  # the common event: one data line
-                if len(block) > self.max_event_bytes:
-                    self._too_big("event", self.max_event_bytes, "max_sse_event_bytes")
-                events.append(ServerSentEvent("message", block[6:], self.last_event_id, None))
+            if block[:6] == "data: " and "\n" not in block and len(block) <= limit:
+                events.append(ServerSentEvent("message", block[6:], last_id))  # the common event: one data line
             else:
                 self._lines(block.split("\n"), events)
                 self._dispatch(events)
+                last_id = self.last_event_id
         self._pending = [rest] if rest else []
         self._pending_size = len(rest)
         self._line_size = len(rest) - rest.rfind("\n") - 1
@@ -1634,8 +1634,11 @@ class _Transport:
             if options.logging_enable:
                 _logger().debug("Request: %s %s\nHeaders: %s\nBody: %s", method, url,
                                 _redacted(attempt.headers, added), _body_preview(body))
-            if origin[0] == "http" and self._proxy(origin) is not None:
-                target = url  # a plain-http proxy wants the absolute URL
+            proxy = self._proxy(origin)
+            if origin[0] == "http" and proxy is not None:
+                target = url  # a plain-http proxy wants the absolute URL, and its own credentials
+                for name, value in proxy[2].items():
+                    attempt.headers[name] = value
             try:
                 response = self._exchange(attempt, origin, target, body, options)
             except ServiceRequestError as exc:

@@ -1916,3 +1916,69 @@ class ReadmeTest(unittest.TestCase):
                 self.assertNotIn(KEY, out.stdout + out.stderr)
                 if "Client(" in block:
                     self.assertGreater(len(plain.requests) + len(tls.requests), before)
+
+
+class ProxyTest(unittest.TestCase):
+    """Proxies come from the environment, as urllib reads it."""
+
+    def setUp(self) -> None:
+        saved = {k: v for k, v in os.environ.items() if k.lower().endswith("_proxy")}
+        for k in saved:
+            del os.environ[k]
+        self.addCleanup(os.environ.update, saved)
+        for name in ("http_proxy", "https_proxy", "no_proxy"):
+            self.addCleanup(os.environ.pop, name, None)
+
+    def test_plain_http_through_a_proxy(self) -> None:
+        proxy = Stub()
+        self.addCleanup(proxy.stop)
+        os.environ["http_proxy"] = "http://user:p%40ss@127.0.0.1:%d" % proxy.server.server_address[1]
+        with ChatCompletionsClient("http://models.example.invalid:8123/v1", AzureKeyCredential(KEY)) as client:
+            self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+        request = proxy.requests[0]
+        self.assertEqual(request["path"],
+                         "http://models.example.invalid:8123/v1/chat/completions?api-version=2024-05-01-preview")
+        self.assertEqual(request["headers"]["proxy-authorization"], "Basic dXNlcjpwQHNz")  # user:p@ss
+        os.environ["no_proxy"] = "models.example.invalid"
+        with ChatCompletionsClient("http://models.example.invalid:8123", AzureKeyCredential(KEY),
+                                   retry_total=0) as client:
+            self.assertRaises(ServiceRequestError, client.complete, messages=[UserMessage("hi")])
+        self.assertEqual(len(proxy.requests), 1)
+
+    def test_https_through_a_connect_tunnel(self) -> None:
+        cert = make_certificate(self)
+        tls = TLSStub(cert, json_reply(CHAT))
+        self.addCleanup(tls.stop)
+        connects: List[bytes] = []
+
+        def tunnel(conn: socket.socket) -> None:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += conn.recv(4096)
+            connects.append(head)
+            target = head.split()[1].decode()
+            host, port = target.rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)))
+            conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+            def pipe(a: socket.socket, b: socket.socket) -> None:
+                try:
+                    while True:
+                        data = a.recv(65536)
+                        if not data:
+                            break
+                        b.sendall(data)
+                except OSError:
+                    pass
+                finally:
+                    b.close()
+            threading.Thread(target=pipe, args=(upstream, conn), daemon=True).start()
+            pipe(conn, upstream)
+        proxy = RawServer(tunnel)
+        self.addCleanup(proxy.stop)
+        os.environ["https_proxy"] = proxy.url
+        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), connection_verify=cert) as client:
+            self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+        self.assertTrue(connects[0].startswith(b"CONNECT 127.0.0.1:%d HTTP/1.1" % tls.server.server_address[1]))
+        self.assertNotIn(KEY.encode(), connects[0])  # the key travels only inside the TLS tunnel
+        self.assertEqual(tls.requests[0]["headers"]["api-key"], KEY)
