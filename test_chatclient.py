@@ -1181,7 +1181,6 @@ class TransportTest(StubTest):
         self.assertEqual(server.accepted, 1)  # a read timeout is not retried
 
     def test_stalled_stream_times_out_after_delivering_what_arrived(self) -> None:
-        self.stub.reply(chunked([sse(chunk("first"), done=False)], end=False))
         client = self.make_client(read_timeout=0.3)
         self.stub.reply(chunked([sse(chunk("first"), done=False)], end=False))
         stream = client.complete(messages=[UserMessage("hi")], stream=True)
@@ -1189,6 +1188,27 @@ class TransportTest(StubTest):
         self.assertEqual(content_of(updates), "first")
         self.assertIsInstance(error, ServiceResponseError)
         self.assertIn("timed out", str(error))
+        self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+        self.assertEqual(self.stub.connections, 2)  # the timed-out socket was not reused
+
+    def test_abandoned_body_is_not_reused(self) -> None:
+        big = json.dumps(dict(CHAT, padding="x" * 300000)).encode()
+        self.stub.reply((200, {"Content-Type": "application/json"}, big))
+        response = self.client.send_request(HttpRequest("GET", "/big"), stream=True)
+        self.assertTrue(next(response.iter_bytes()))
+        response.close()
+        self.assertEqual(self.client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+        self.assertEqual(self.stub.connections, 2)
+
+    def test_each_retry_is_logged(self) -> None:
+        self.stub.reply(json_reply({}, 503, retry_after_ms="1"), json_reply({}, 429, retry_after_ms="1"))
+        with self.assertLogs("chatclient", level="INFO") as logs:
+            self.client.complete(messages=[UserMessage("hi")])
+        self.assertEqual(len(logs.output), 2)
+        self.assertIn("Retry 1 of 3", logs.output[0])
+        self.assertIn("status 503", logs.output[0])
+        self.assertIn("status 429", logs.output[1])
+        self.assertNotIn(KEY, "".join(logs.output))
 
     def test_per_call_timeout_overrides_the_client(self) -> None:
         server = self.raw(lambda conn: (read_request(conn), server.release.wait(WAIT)))
@@ -1932,7 +1952,7 @@ class ProxyTest(unittest.TestCase):
     def test_plain_http_through_a_proxy(self) -> None:
         proxy = Stub()
         self.addCleanup(proxy.stop)
-        os.environ["http_proxy"] = "http://user:p%40ss@127.0.0.1:%d" % proxy.server.server_address[1]
+        os.environ["http_proxy"] = "http://user:p%%40ss@127.0.0.1:%d" % proxy.server.server_address[1]
         with ChatCompletionsClient("http://models.example.invalid:8123/v1", AzureKeyCredential(KEY)) as client:
             self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
         request = proxy.requests[0]
@@ -1979,6 +1999,7 @@ class ProxyTest(unittest.TestCase):
         os.environ["https_proxy"] = proxy.url
         with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), connection_verify=cert) as client:
             self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
-        self.assertTrue(connects[0].startswith(b"CONNECT 127.0.0.1:%d HTTP/1.1" % tls.server.server_address[1]))
+        self.assertTrue(connects[0].startswith(b"CONNECT 127.0.0.1:%d HTTP/1." % tls.server.server_address[1]),
+                        connects[0])
         self.assertNotIn(KEY.encode(), connects[0])  # the key travels only inside the TLS tunnel
         self.assertEqual(tls.requests[0]["headers"]["api-key"], KEY)
