@@ -231,7 +231,10 @@ def _describe_error(response: Optional[HttpResponse], error: Optional[ODataV4For
 
 def _raise_for_status(response: HttpResponse) -> None:
     if not 200 <= response.status_code < 300:
-        response.read()  # bounded by the body cap; frees the connection
+        try:
+            response.read()  # bounded by the body cap; frees the connection
+        except ServiceResponseError:
+            pass  # the status still says what went wrong
         raise _ERROR_BY_STATUS.get(response.status_code, HttpResponseError)(response=response)
 
 
@@ -401,8 +404,9 @@ class Model:
                 raise ValueError("{} cannot be provided as positional and keyword arguments".format(field_name))
             kwargs[field_name] = value
         self._extra = {}
-        for f in _fields(type(self)):
-            setattr(self, f.name, kwargs.pop(f.name, f.default))
+        cls = type(self)
+        for field_name in _schema(cls)[0]:
+            setattr(self, field_name, kwargs.pop(field_name, getattr(cls, field_name)))  # or its default
         if kwargs:
             raise TypeError("{}() got an unexpected keyword argument {!r}".format(name, next(iter(kwargs))))
         for field_name in self._required:
@@ -455,8 +459,7 @@ class Model:
         return key in self._json()
 
     def get(self, key: str, default: Any = None) -> Any:
-        value = self._json().get(key, default)
-        return value
+        return self._json().get(key, default)
 
     def keys(self) -> Iterable[str]:
         return self._json().keys()
@@ -489,14 +492,10 @@ def _schema(cls: type) -> _Schema:
     if schema is None:
         import typing
         hints = typing.get_type_hints(cls, localns=vars(typing))
-        names = tuple(f.name for f in _fields(cls))
+        names = tuple(f.name for f in dataclasses.fields(cls))
         converters = tuple((name, convert) for name in names for convert in [_converter(hints[name])] if convert)
         schema = _SCHEMAS[cls] = (names, (None,) * len(names), converters)
     return schema
-
-
-def _fields(cls: type) -> Tuple[dataclasses.Field[Any], ...]:
-    return dataclasses.fields(cls)
 
 
 def _check_type(model: Model, field_name: str, kinds: Tuple[type, ...], what: str) -> None:
