@@ -1096,6 +1096,8 @@ class HttpResponse:
             if self._content:
                 yield self._content
             return
+        if self._release is None:
+            raise ServiceResponseError("the response was closed before its body was read")
         raw = self._raw
         length = raw.length
         try:
@@ -1484,7 +1486,6 @@ class _Transport:
         self._ssl_context = ssl_context
         self._idle: Dict[Tuple[str, str, int], List[http.client.HTTPConnection]] = {}
         self._lock = threading.Lock()
-        self._closed = False
         self._proxies: Dict[Tuple[str, str, int], Optional[Tuple[str, int, Dict[str, str]]]] = {}
         self.connections_opened = 0
 
@@ -1548,7 +1549,7 @@ class _Transport:
         return None
 
     def _release(self, key: Tuple[str, str, int], conn: http.client.HTTPConnection, reusable: bool) -> None:
-        if reusable and not self._closed:
+        if reusable:
             with self._lock:
                 idle = self._idle.setdefault(key, [])
                 if len(idle) < _MAX_IDLE_PER_ORIGIN:

@@ -139,6 +139,15 @@ def json_reply(obj: Any, status: int = 200, **headers: str) -> Reply:
     return (status, hdrs, json.dumps(obj).encode())
 
 
+def send(h: BaseHTTPRequestHandler, payload: bytes, content_type: str = "application/json") -> None:
+    """Answer 200 with ``payload`` from inside a reply callable."""
+    h.send_response(200)
+    h.send_header("Content-Type", content_type)
+    h.send_header("Content-Length", str(len(payload)))
+    h.end_headers()
+    h.wfile.write(payload)
+
+
 def sse(*events: Any, done: bool = True) -> bytes:
     out = b"".join(b"data: " + (e if isinstance(e, bytes) else json.dumps(e).encode()) + b"\n\n" for e in events)
     return out + (b"data: [DONE]\n\n" if done else b"")
@@ -327,11 +336,7 @@ class WireTest(StubTest):
             payload, ctype = json.dumps(EMBEDDINGS).encode(), "application/json"
         else:
             payload, ctype = json.dumps(CHAT).encode(), "application/json"
-        h.send_response(200)
-        h.send_header("Content-Type", ctype)
-        h.send_header("Content-Length", str(len(payload)))
-        h.end_headers()
-        h.wfile.write(payload)
+        send(h, payload, ctype)
 
     def test_headers_we_add(self) -> None:
         self.client.complete(messages=[UserMessage("hi")])
@@ -1104,19 +1109,12 @@ class TransportTest(StubTest):
             answer = dict(CHAT, choices=[{"index": 0, "finish_reason": "stop",
                                           "message": {"role": "assistant", "content": text}}])
             payload, ctype = json.dumps(answer).encode(), "application/json"
-        h.send_response(200)
-        h.send_header("Content-Type", ctype)
-        h.send_header("Content-Length", str(len(payload)))
-        h.end_headers()
-        h.wfile.write(payload)
+        send(h, payload, ctype)
 
     def test_kept_alive_connection_closed_by_the_server_is_replaced(self) -> None:
         def answer_then_close(h: BaseHTTPRequestHandler) -> None:
             payload = json.dumps(CHAT).encode()
-            h.send_response(200)
-            h.send_header("Content-Length", str(len(payload)))
-            h.end_headers()
-            h.wfile.write(payload)
+            send(h, payload)
             h.close_connection = True  # without saying "Connection: close"
         self.stub.default = answer_then_close
         client = self.make_client(retry_total=0)
@@ -1561,10 +1559,7 @@ class AsyncTest(StubTest):
         def wait_for_all(h: BaseHTTPRequestHandler) -> None:
             in_flight.wait()  # answers only once all 20 requests are waiting at once
             payload = json.dumps(CHAT).encode()
-            h.send_response(200)
-            h.send_header("Content-Length", str(len(payload)))
-            h.end_headers()
-            h.wfile.write(payload)
+            send(h, payload)
         self.stub.default = wait_for_all
 
         async def main() -> Tuple[int, int]:
