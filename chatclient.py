@@ -1000,9 +1000,7 @@ class HttpRequest:
 
     def __init__(self, method: str, url: str, *, params: Optional[Mapping[str, Any]] = None,
                  headers: Optional[Mapping[str, str]] = None, json: Any = None, content: Any = None,
-                 data: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> None:
-        if kwargs:
-            raise TypeError("HttpRequest() got an unexpected keyword argument {!r}".format(next(iter(kwargs))))
+                 data: Optional[Mapping[str, Any]] = None) -> None:
         self.method = method.upper()
         self.url = _add_query(url, params)
         self.headers = CaseInsensitiveDict(headers)
@@ -2042,9 +2040,9 @@ class _Client:
             raise TypeError("endpoint must be a str, not {}".format(type(endpoint).__name__))
         self._auth_origin = _origin(endpoint)
         base, _, query = endpoint.partition("?")
-        self._endpoint = endpoint
         self._base = base.rstrip("/")
         self._query = query
+        self._urls: Dict[str, str] = {}  # path -> URL, for calls without params
         self._api_version = api_version or None  # None or "" sends no api-version (OpenAI)
         self._auth = _auth_hook(credential, list(credential_scopes or DEFAULT_SCOPES))
         self._headers = CaseInsensitiveDict(headers)
@@ -2064,11 +2062,16 @@ class _Client:
 
     # -- requests --------------------------------------------------------------
     def _url(self, path: str, params: Optional[Mapping[str, Any]] = None) -> str:
-        query: List[Tuple[str, Any]] = list((params or {}).items())
-        if self._api_version and not any(k == "api-version" for k, _ in query):
-            query.append(("api-version", self._api_version))
-        url = self._base + path + ("?" + self._query if self._query else "")
-        return _add_query(url, dict(query))
+        """The endpoint, ``path``, then the endpoint's query, ``params`` and ``api-version``."""
+        if not params and path in self._urls:
+            return self._urls[path]
+        query = dict(params or {})
+        if self._api_version:
+            query.setdefault("api-version", self._api_version)
+        url = _add_query(self._base + path + ("?" + self._query if self._query else ""), query)
+        if not params:
+            self._urls[path] = url
+        return url
 
     def _send(self, method: str, path: str, content: Any, call: Dict[str, Any],
               extra_parameters: bool = False) -> Tuple[HttpResponse, _Options]:
