@@ -833,7 +833,7 @@ class ImageEmbeddingInput(Model):
 # Auth: credentials, and hooks that set headers on each outgoing request
 # =============================================================================
 
-_BAD_HEADER_CHARS = re.compile(r"[\r\n\x00]|[^\x00-\xff]")
+_BAD_HEADER_CHARS = r"[\r\n\x00]|[^\x00-\xff]"  # what no header value may hold (re caches it)
 
 
 def _check_secret(value: Any, what: str) -> str:
@@ -842,7 +842,7 @@ def _check_secret(value: Any, what: str) -> str:
         raise TypeError("{} must be a str, not {}".format(what, type(value).__name__))
     if not value:
         raise ValueError("{} is empty".format(what))
-    if _BAD_HEADER_CHARS.search(value):
+    if re.search(_BAD_HEADER_CHARS, value):
         raise ValueError("{} contains a line break, a NUL or a character outside latin-1; "
                          "it cannot be sent in an HTTP header (its value is not shown)".format(what))
     return value
@@ -1332,9 +1332,8 @@ _SECRET_HEADERS = frozenset(("authorization", "api-key", "proxy-authorization", 
 _MAX_IDLE_PER_ORIGIN = 16
 
 
-@dataclasses.dataclass
 class _Options:
-    """Transport settings: the client's, with a call's keyword arguments on top."""
+    """Transport settings: the defaults below, the client's on top, a call's on top of those."""
 
     connection_timeout: float = 300.0
     read_timeout: float = 300.0
@@ -1357,10 +1356,12 @@ class _Options:
                 continue
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                 raise ValueError("{} must be a number >= 0, not {!r}".format(name, value))
-        return dataclasses.replace(self, **changes)
+        copy = object.__new__(_Options)
+        copy.__dict__.update(self.__dict__, **changes)
+        return copy
 
 
-_OPTION_NAMES = frozenset(f.name for f in dataclasses.fields(_Options))
+_OPTION_NAMES = frozenset(name for name in vars(_Options) if not name.startswith("_") and name != "updated")
 
 
 def _pop_options(kwargs: Dict[str, Any]) -> Dict[str, Any]:
@@ -1399,14 +1400,14 @@ def _origin(url: str) -> Tuple[str, str, int]:
 def _check_headers(pairs: Iterable[Tuple[str, str]]) -> None:
     """Refuse header values http.client would refuse, without echoing them (they may be secrets)."""
     try:
-        if not _BAD_HEADER_CHARS.search("".join(value for _, value in pairs)):
+        if not re.search(_BAD_HEADER_CHARS, "".join(value for _, value in pairs)):
             return
     except TypeError:
         pass
     for name, value in pairs:  # find the culprit, to name it
         if not isinstance(value, str):
             raise TypeError("header {!r} must be a str, not {}".format(name, type(value).__name__))
-        if _BAD_HEADER_CHARS.search(value):
+        if re.search(_BAD_HEADER_CHARS, value):
             raise ValueError("header {!r} contains a line break, a NUL or a character outside "
                              "latin-1 (its value is not shown)".format(name))
 
