@@ -21,6 +21,7 @@ standard library and does nothing at import time but define things.
 from __future__ import annotations
 
 import codecs
+import collections
 import collections.abc
 import dataclasses
 import datetime
@@ -43,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import logging
     import ssl
     from typing import (
-        Any, AsyncIterator, Callable, ClassVar, Dict, Iterable, Iterator, List, Mapping, MutableMapping,
+        Any, AsyncIterator, Callable, ClassVar, Deque, Dict, Iterable, Iterator, List, Mapping, MutableMapping,
         Optional, Sequence, Tuple, Type, TypeVar, Union,
     )
 
@@ -1936,7 +1937,7 @@ class StreamingChatCompletions:
         self._response = response
         self._chunks: Iterator[bytes] = iter(response.iter_bytes())
         self._decoder = _ChatStreamDecoder(response, max_sse_line_bytes, max_sse_event_bytes)
-        self._pending: List[Item] = []
+        self._pending: Deque[Item] = collections.deque()
         self._ended = False
 
     def __iter__(self) -> StreamingChatCompletions:
@@ -1953,7 +1954,7 @@ class StreamingChatCompletions:
             try:
                 chunk = next(self._chunks)
             except StopIteration:
-                self._pending = self._decoder.end()
+                self._pending.extend(self._decoder.end())
                 self._ended = True
                 self.close()
                 continue
@@ -1961,10 +1962,11 @@ class StreamingChatCompletions:
                 self._ended = True
                 self.close()
                 raise
-            self._pending = self._decoder.feed(chunk)
-        item = self._pending.pop(0)
+            self._pending.extend(self._decoder.feed(chunk))
+        item = self._pending.popleft()
         if isinstance(item, BaseException):
-            self._pending, self._ended = [], True
+            self._pending.clear()
+            self._ended = True
             self.close()
             raise item
         return item
@@ -2404,7 +2406,7 @@ class AsyncStreamingChatCompletions:
         self._response = response
         self._chunks: AsyncIterator[bytes] = response.iter_bytes().__aiter__()
         self._decoder = _ChatStreamDecoder(response, max_sse_line_bytes, max_sse_event_bytes)
-        self._pending: List[Item] = []
+        self._pending: Deque[Item] = collections.deque()
         self._ended = False
 
     def __aiter__(self) -> AsyncStreamingChatCompletions:
@@ -2422,7 +2424,7 @@ class AsyncStreamingChatCompletions:
             try:
                 chunk = await self._chunks.__anext__()
             except StopAsyncIteration:
-                self._pending = self._decoder.end()
+                self._pending.extend(self._decoder.end())
                 self._ended = True
                 await self.close()
                 continue
@@ -2430,10 +2432,11 @@ class AsyncStreamingChatCompletions:
                 self._ended = True
                 await self.close()
                 raise
-            self._pending = self._decoder.feed(chunk)
-        item = self._pending.pop(0)
+            self._pending.extend(self._decoder.feed(chunk))
+        item = self._pending.popleft()
         if isinstance(item, BaseException):
-            self._pending, self._ended = [], True
+            self._pending.clear()
+            self._ended = True
             await self.close()
             raise item
         return item
