@@ -2685,8 +2685,16 @@ def _demo_server() -> Tuple[str, Callable[[], None]]:
             events += [dict(chunk, choices=[{"index": 0, "delta": {"content": (" " if i else "") + w}}])
                        for i, w in enumerate(words)]
             events.append(dict(chunk, choices=[{"index": 0, "delta": {}, "finish_reason": "stop"}]))
-            payload = b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events) + b"data: [DONE]\n\n"
-            self._send(200, "text/event-stream", payload)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for data in [json.dumps(e).encode() for e in events] + [b"[DONE]"]:
+                piece = b"data: " + data + b"\n\n"
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+                time.sleep(0.02)  # as a model would: one word at a time
+            self.wfile.write(b"0\r\n\r\n")
 
         def _send(self, status: int, content_type: str, payload: bytes) -> None:
             self.send_response(status)
