@@ -54,7 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover
     AuthHook = Callable[["HttpRequest"], None]
     Item = Union["StreamingChatCompletionsUpdate", BaseException]
     _TokenBase = Tuple[str, int]
-    _Schema = Tuple[Tuple[str, ...], Tuple[None, ...], Tuple[Tuple[str, Callable[[Any], Any]], ...]]
+    _Schema = Tuple[Tuple[str, ...], Tuple[Tuple[str, Callable[[Any], Any]], ...]]
     _HeadersBase = MutableMapping[str, str]
 else:
     _TokenBase = tuple
@@ -421,17 +421,9 @@ class Model:
     @classmethod
     def _from_json(cls: Type[M], data: Mapping[str, Any]) -> M:
         """The model for a decoded JSON object, keeping the keys it does not name."""
-        names, nones, converters = _SCHEMAS.get(cls) or _schema(cls)
-        self = object.__new__(cls)
-        state = self.__dict__
-        extra = dict(data)
-        state.update(zip(names, map(extra.pop, names, nones)))  # each field's value, or None
-        for name, convert in converters:
-            value = state[name]
-            if value is not None:
-                state[name] = convert(value)
-        state["_extra"] = extra  # what is left: the keys the model does not name
-        return self
+        parse = _PARSERS.get(cls) or _compile_parser(cls)
+        result: M = parse(data)
+        return result
 
     def _json(self) -> Dict[str, Any]:
         """This model's JSON object, one level deep: fields that are not None, then extras."""
@@ -483,8 +475,8 @@ class Model:
 
 _model = dataclasses.dataclass(init=False, repr=False, eq=False)
 
-# Per model class, made from its fields on first use: their names, as many Nones,
-# and (name, converter) for the fields whose JSON value needs converting.
+# Per model class, made from its fields on first use: their names, and (name, converter)
+# for the fields whose JSON value needs converting.
 _SCHEMAS: Dict[type, _Schema] = {}
 
 
@@ -495,8 +487,42 @@ def _schema(cls: type) -> _Schema:
         hints = typing.get_type_hints(cls, localns=vars(typing))
         names = tuple(f.name for f in dataclasses.fields(cls))
         converters = tuple((name, convert) for name in names for convert in [_converter(hints[name])] if convert)
-        schema = _SCHEMAS[cls] = (names, (None,) * len(names), converters)
+        schema = _SCHEMAS[cls] = (names, converters)
     return schema
+
+
+# Per model class, its JSON parser: written from the field table on first use, as
+# dataclasses writes __init__, because parsing is the hot path of a stream.
+_PARSERS: Dict[type, Callable[[Mapping[str, Any]], Any]] = {}
+
+
+def _compile_parser(cls: type) -> Callable[[Mapping[str, Any]], Any]:
+    """Writes, for a class with fields ``a`` (converted) and ``b``::
+
+        def parse(data):
+            extra = dict(data)
+            a = extra.pop("a", None)
+            if a is not None: a = convert_a(a)
+            b = extra.pop("b", None)
+            self = new(cls)
+            self.__dict__ = {"a": a, "b": b, "_extra": extra}
+            return self
+    """
+    names, converters = _schema(cls)
+    scope: Dict[str, Any] = {"new": object.__new__, "cls": cls}
+    lines = ["def parse(data):", "    extra = dict(data)"]
+    for i, name in enumerate(names):
+        lines.append("    v{} = extra.pop({!r}, None)".format(i, name))
+        for field_name, convert in converters:
+            if field_name == name:
+                scope["convert{}".format(i)] = convert
+                lines.append("    if v{0} is not None: v{0} = convert{0}(v{0})".format(i))
+    fields = ", ".join("{!r}: v{}".format(name, i) for i, name in enumerate(names))
+    lines += ["    self = new(cls)", "    self.__dict__ = {" + fields + ", '_extra': extra}", "    return self"]
+    exec("\n".join(lines), scope)
+    parse: Callable[[Mapping[str, Any]], Any] = scope["parse"]
+    _PARSERS[cls] = parse
+    return parse
 
 
 def _check_type(model: Model, field_name: str, kinds: Tuple[type, ...], what: str) -> None:
@@ -1797,7 +1823,7 @@ class _ChatStreamDecoder:
             item = self._event(event)
             if item is not None:
                 items.append(item)
-                if not isinstance(item, StreamingChatCompletionsUpdate):
+                if isinstance(item, BaseException):  # nothing after an error
                     break
             if self.done:
                 break
