@@ -317,11 +317,19 @@ class ExtraParameters(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
 _UNSET: Any = object()
 
 
-@functools.lru_cache(maxsize=64)  # a stream's chunks all carry the same "created"
 def _unix_to_datetime(value: Any) -> Any:
+    """Seconds since the epoch as an aware datetime; anything else is kept as it is."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+        return _from_timestamp(value)
     return value
+
+
+@functools.lru_cache(maxsize=64)  # a stream's chunks all carry the same "created"
+def _from_timestamp(value: float) -> Any:
+    try:
+        return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return value
 
 
 def _converter(hint: Any) -> Optional[Callable[[Any], Any]]:
@@ -1899,31 +1907,46 @@ class _Accumulator:
         usage = chunk.get("usage")
         if usage:
             self._usage = usage
-        for choice in chunk.get("choices") or ():
+        choices = chunk.get("choices")
+        if not isinstance(choices, list):
+            return
+        for choice in choices:
             if not isinstance(choice, dict):
-                continue
+                continue  # a server's odd shapes are skipped here, never raised from
             index = choice.get("index", 0)
+            if not isinstance(index, (int, str)):
+                index = str(index)
             state = self._choices.get(index)
             if state is None:
                 state = self._choices[index] = {"role": None, "content": [], "tools": {}, "finish_reason": None}
             if choice.get("finish_reason") is not None:
                 state["finish_reason"] = choice["finish_reason"]
             delta = choice.get("delta")
-            if not delta:
+            if not isinstance(delta, dict):
                 continue
             content = delta.get("content")
-            if content:
+            if content and isinstance(content, str):
                 state["content"].append(content)
             if len(delta) > 1 or content is None:  # the rarer parts: role, tool calls
-                if delta.get("role"):
-                    state["role"] = delta["role"]
-                for position, call in enumerate(delta.get("tool_calls") or ()):
-                    tool = state["tools"].setdefault(call.get("index", position),
-                                                     {"id": None, "name": [], "arguments": []})
-                    tool["id"] = tool["id"] or call.get("id")
-                    function = call.get("function") or {}
-                    tool["name"].append(function.get("name") or "")
-                    tool["arguments"].append(function.get("arguments") or "")
+                self._add_rest(state, delta)
+
+    @staticmethod
+    def _add_rest(state: Dict[str, Any], delta: Dict[str, Any]) -> None:
+        if delta.get("role"):
+            state["role"] = delta["role"]
+        calls = delta.get("tool_calls")
+        for position, call in enumerate(calls if isinstance(calls, list) else ()):
+            if not isinstance(call, dict):
+                continue
+            index = call.get("index", position)
+            tool = state["tools"].setdefault(index if isinstance(index, (int, str)) else str(index),
+                                             {"id": None, "name": [], "arguments": []})
+            tool["id"] = tool["id"] or call.get("id")
+            function = call.get("function")
+            if isinstance(function, dict):
+                for part in ("name", "arguments"):
+                    if isinstance(function.get(part), str):
+                        tool[part].append(function[part])
 
     def unfinished(self) -> List[Any]:
         return [index for index, state in self._choices.items() if state["finish_reason"] is None]

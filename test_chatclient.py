@@ -476,6 +476,8 @@ class ModelTest(unittest.TestCase):
         self.assertEqual(result.created.timestamp(), 1.5)
         weird = ChatCompletions({"choices": "not a list", "created": "yesterday"})
         self.assertEqual((weird.choices, weird.created), ("not a list", "yesterday"))
+        for created in ([1], {"s": 1}, 1e300, -1e20, True):
+            self.assertEqual(ChatCompletions({"created": created}).created, created)
 
     def test_enums(self) -> None:
         self.assertIs(ChatRole["user"], ChatRole.USER)
@@ -2000,3 +2002,28 @@ class ProxyTest(unittest.TestCase):
                         connects[0])
         self.assertNotIn(KEY.encode(), connects[0])  # the key travels only inside the TLS tunnel
         self.assertEqual(tls.requests[0]["headers"]["api-key"], KEY)
+
+
+class HostileStreamTest(StubTest):
+    def test_odd_chunk_shapes_never_raise_raw_errors(self) -> None:
+        odd = [
+            {"choices": {"0": "not a list"}},
+            {"choices": ["a string", None, 3]},
+            {"choices": [{"index": [1, 2], "delta": "text"}]},
+            {"choices": [{"index": 0, "delta": {"content": ["parts"], "tool_calls": ["x", {"index": {"a": 1},
+                                                                                          "function": "f"}]}}]},
+            {"choices": [{"index": 0, "delta": {"tool_calls": {"not": "a list"}, "role": 5}}]},
+            {"choices": [{"index": 0, "delta": {"tool_calls": [{"function": {"name": 7, "arguments": None}}]}}]},
+            {"created": "yesterday", "usage": "lots", "choices": [{"index": 0, "delta": {"content": "ok"},
+                                                                  "finish_reason": "stop"}]},
+        ]
+        stream = self.stream_of(odd)
+        updates, error = collect(stream)
+        self.assertIsNone(error)
+        self.assertGreater(len(updates), 0)
+        final = stream.get_final_completion()
+        self.assertEqual(final.choices[0].message.content, "ok")
+
+    def stream_of(self, events: List[Any]) -> Any:
+        self.stub.reply(chunked([sse(*events)]))
+        return self.client.complete(messages=[UserMessage("hi")], stream=True)
