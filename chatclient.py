@@ -135,7 +135,8 @@ class ODataV4Format:
         self.code: Optional[str] = None if code is None else str(code)
         self.message: Optional[str] = None if message is None else str(message)
         self.target: Optional[str] = json_object.get("target")
-        self.details: List[Any] = list(json_object.get("details") or [])
+        details = json_object.get("details")
+        self.details: List[Any] = details if isinstance(details, list) else []
         self.raw: Mapping[str, Any] = json_object
 
     def __str__(self) -> str:
@@ -209,7 +210,7 @@ _ERROR_BY_STATUS: Dict[int, Type[HttpResponseError]] = {
 def _parse_error(response: HttpResponse) -> Optional[ODataV4Format]:
     try:
         body = json.loads(response.read())
-    except (ValueError, AzureError):
+    except (ValueError, RecursionError, AzureError):
         return None
     inner = _error_object(body)
     return ODataV4Format(inner) if inner is not None else None
@@ -1686,7 +1687,7 @@ class _Transport:
                 _logger().debug("Response: %s %s\nHeaders: %s", status, response.reason,
                                 _redacted(dict(response.headers.items()), added))
             if status in _REDIRECT_STATUSES and response.headers.get("Location"):
-                method, url, body = self._redirect(response, method, url, body, hops, options)
+                url = self._redirect(response, method, url, hops, options)
                 hops += 1
                 continue
             if status in _RETRY_STATUSES and retries < options.retry_total:
@@ -1707,28 +1708,29 @@ class _Transport:
         time.sleep(delay)
 
     @staticmethod
-    def _redirect(response: HttpResponse, method: str, url: str, body: _Body, hops: int,
-                  options: _Options) -> Tuple[str, str, _Body]:
+    def _redirect(response: HttpResponse, method: str, url: str, hops: int, options: _Options) -> str:
+        """The URL a redirect leads to, if it may be followed; else an error (the body is read)."""
         status, location = response.status_code, response.headers.get("Location", "")
-        new_url = urljoin(url, location)
-        problem = None
+        _discard(response)
         if hops >= options.max_redirects:
-            _discard(response)
             raise TooManyRedirectsError("stopped after {} redirects (max_redirects); the last one, {} to {}".format(
                 hops, status, location), response=response)
-        if urlsplit(new_url).scheme.lower() not in ("http", "https"):
-            problem = "redirect to a URL that is not http(s)"
-        elif url.lower().startswith("https:") and new_url.lower().startswith("http:"):
-            problem = "redirect from https to plain http refused"
-        elif status in (301, 302, 303) and method not in ("GET", "HEAD"):
-            problem = ("a {} is not re-sent as a GET without its body; only 307 and 308 keep the method "
-                       "(update the endpoint to the new location)".format(method))
+        problem = None
+        try:
+            new_url: str = urljoin(url, location)
+            _split_url(new_url)
+        except ValueError:
+            problem = "a URL that is not http(s) with a valid host and port"
+        else:
+            if url.lower().startswith("https:") and new_url.lower().startswith("http:"):
+                problem = "a redirect from https to plain http is refused"
+            elif status in (301, 302, 303) and method not in ("GET", "HEAD"):
+                problem = ("a {} is not re-sent as a GET without its body; only 307 and 308 keep the method "
+                           "(update the endpoint to the new location)".format(method))
         if problem is not None:
-            _discard(response)
             raise HttpResponseError("{} {} to {}: {}".format(status, response.reason, location, problem),
                                     response=response)
-        _discard(response)
-        return method, new_url, body
+        return new_url
 
 
 def _discard(response: HttpResponse) -> None:
@@ -1859,7 +1861,7 @@ class _ChatStreamDecoder:
             return self._error({"message": data}, data)
         try:
             obj = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return DecodeError("a stream event is not JSON: {!r}".format(data[:200]), response=self._response,
                                error_model=ODataV4Format({}))
         if not isinstance(obj, dict):
@@ -1878,7 +1880,7 @@ class _ChatStreamDecoder:
                 inner = _error_object(json.loads(body["message"]))
                 if inner is not None:
                     body = inner
-            except ValueError:
+            except (ValueError, RecursionError):
                 pass
         error = ODataV4Format(body)
         return HttpResponseError("the service sent an error in the stream: ({}) {}".format(error.code, error.message),
@@ -2169,7 +2171,7 @@ class _Client:
         data = response.read()
         try:
             obj = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise DecodeError("the response body is not valid JSON (Content-Type: {})".format(
                 response.content_type), response=response) from None
         if not isinstance(obj, dict):

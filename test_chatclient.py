@@ -1409,7 +1409,7 @@ class RedirectTest(StubTest):
         self.addCleanup(tls.stop)
         client = ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), connection_verify=cert)
         self.addCleanup(client.close)
-        with self.assertRaisesRegex(HttpResponseError, "https to plain http"):
+        with self.assertRaisesRegex(HttpResponseError, "from https to plain http"):
             client.complete(messages=[UserMessage("hi")])
         self.assertEqual(self.other.requests, [])
 
@@ -2027,3 +2027,24 @@ class HostileStreamTest(StubTest):
     def stream_of(self, events: List[Any]) -> Any:
         self.stub.reply(chunked([sse(*events)]))
         return self.client.complete(messages=[UserMessage("hi")], stream=True)
+
+    def test_deeply_nested_json_is_a_decode_error(self) -> None:
+        deep = b"[" * 100000 + b"]" * 100000
+        self.stub.reply((200, {"Content-Type": "application/json"}, deep),
+                        chunked([sse(chunk("a")).replace(b"data: [DONE]", b"data: " + deep)]),
+                        json_reply({"error": {"code": "E", "message": "m", "details": 5}}, 400))
+        with self.assertRaises(DecodeError):
+            self.client.complete(messages=[UserMessage("hi")])
+        updates, error = collect(self.client.complete(messages=[UserMessage("hi")], stream=True))
+        self.assertEqual(content_of(updates), "a")
+        self.assertIsInstance(error, DecodeError)
+        with self.assertRaises(HttpResponseError) as cm:
+            self.client.complete(messages=[UserMessage("hi")])
+        self.assertEqual((cm.exception.error.code, cm.exception.error.details), ("E", []))
+
+    def test_redirect_to_a_bad_location(self) -> None:
+        for location in ("http://127.0.0.1:99999/x", "ftp://elsewhere/x", "http://[::1/x"):
+            with self.subTest(location=location):
+                self.stub.reply((307, {"Location": location}, b""))
+                with self.assertRaisesRegex(HttpResponseError, "not http"):
+                    self.client.complete(messages=[UserMessage("hi")])
