@@ -1149,7 +1149,7 @@ class HttpResponse:
         except socket.timeout as exc:
             self.close()
             raise ServiceResponseError("read timed out while receiving the response body", error=exc) from None
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, http.client.HTTPException, ValueError) as exc:  # ValueError: a bad chunk size
             self.close()
             raise ServiceResponseError("the response body broke off: {}".format(_describe_exc(exc)),
                                        error=exc) from None

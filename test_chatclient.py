@@ -1316,6 +1316,8 @@ class TransportTest(StubTest):
                 b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"id\": \"x")),
             "truncated chunk": lambda c: (read_request(c), c.sendall(
                 b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n{\"id\"")),
+            "bad chunk size": lambda c: (read_request(c), c.sendall(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")),
             "reset": lambda c: (read_request(c), c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                                              b"\x01\x00\x00\x00\x00\x00\x00\x00")),
         }
