@@ -466,6 +466,18 @@ class Model:
     def keys(self) -> Iterable[str]:
         return self._json().keys()
 
+    def values(self) -> Iterable[Any]:
+        return self._json().values()
+
+    def items(self) -> Iterable[Tuple[str, Any]]:
+        return self._json().items()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._json())
+
+    def __len__(self) -> int:
+        return len(self._json())
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Model):
             return type(other) is type(self) and self.as_dict() == other.as_dict()

@@ -457,6 +457,12 @@ class ModelTest(unittest.TestCase):
         self.assertEqual(choice["content_filter_results"]["hate"]["severity"], "safe")
         self.assertEqual(result.usage["completion_tokens_details"], {"reasoning_tokens": 0})
         self.assertEqual(result.as_dict(), CHAT)
+        self.assertEqual(sorted(result), sorted(CHAT))  # read like the SDK models: as mappings
+        self.assertEqual(len(result.usage), 4)
+        self.assertEqual(dict(result.usage.items())["total_tokens"], 12)
+        self.assertEqual(result["choices"][0]["message"]["content"], "Hello!")
+        self.assertIn("system_fingerprint", result)
+        self.assertNotIn("nope", result)
         self.assertEqual(str(result), json.dumps(result.as_dict(), indent=2))
         self.assertEqual(json.loads(str(result)), CHAT)
         self.assertEqual(json.loads(str(result.choices[0])), CHAT["choices"][0])
