@@ -28,6 +28,7 @@ import datetime
 import functools
 import http.client
 import json
+import operator
 import os
 import re
 import socket
@@ -54,10 +55,12 @@ if TYPE_CHECKING:  # pragma: no cover
     AuthHook = Callable[["HttpRequest"], None]
     Item = Union["StreamingChatCompletionsUpdate", BaseException]
     _TokenBase = Tuple[str, int]
+    _EventBase = Tuple[str, str, str, Optional[int]]
     _Schema = Tuple[Tuple[str, ...], Tuple[Tuple[str, Callable[[Any], Any]], ...]]
     _HeadersBase = MutableMapping[str, str]
 else:
     _TokenBase = tuple
+    _EventBase = tuple
     _HeadersBase = collections.abc.MutableMapping
     Mapping = collections.abc.Mapping
 
@@ -1215,27 +1218,30 @@ def _describe_exc(exc: BaseException) -> str:
 # Server-sent events: the WHATWG HTML standard, "Parsing an event stream"
 # =============================================================================
 
-class ServerSentEvent:
-    """One dispatched event.  ``id`` is the last event ID in force when it was dispatched."""
+class ServerSentEvent(_EventBase):
+    """One dispatched event: ``event`` (its type), ``data``, ``id`` (the last event ID in
+    force when it was dispatched) and ``retry`` (the reconnection time it set, if any).
 
-    __slots__ = ("event", "data", "id", "retry")
+    A named tuple underneath, so that the parser makes one without running Python code.
+    """
 
-    def __init__(self, event: str = "message", data: str = "", id: str = "",
-                 retry: Optional[int] = None) -> None:
-        self.event, self.data, self.id, self.retry = event, data, id, retry
+    __slots__ = ()
+
+    def __new__(cls, event: str = "message", data: str = "", id: str = "",
+                retry: Optional[int] = None) -> ServerSentEvent:
+        return tuple.__new__(cls, (event, data, id, retry))
+
+    event = property(operator.itemgetter(0))
+    data = property(operator.itemgetter(1))
+    id = property(operator.itemgetter(2))
+    retry = property(operator.itemgetter(3))
 
     def json(self) -> Any:
         """``data`` decoded as JSON."""
-        return json.loads(self.data)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ServerSentEvent):
-            return NotImplemented
-        return (self.event, self.data, self.id, self.retry) == (other.event, other.data, other.id, other.retry)
+        return json.loads(self[1])
 
     def __repr__(self) -> str:
-        return "ServerSentEvent(event={!r}, data={!r}, id={!r}, retry={!r})".format(
-            self.event, self.data, self.id, self.retry)
+        return "ServerSentEvent(event={!r}, data={!r}, id={!r}, retry={!r})".format(*self)
 
 
 class SSEParser:
@@ -1310,10 +1316,10 @@ class SSEParser:
         blocks = text.split("\n\n")  # each block but the last is followed by a blank line
         rest = blocks.pop()
         events: List[ServerSentEvent] = []
-        last_id, limit = self.last_event_id, self.max_event_bytes
+        last_id, limit, new = self.last_event_id, self.max_event_bytes, tuple.__new__
         for block in blocks:
             if block[:6] == "data: " and "\n" not in block and len(block) <= limit:
-                events.append(ServerSentEvent("message", block[6:], last_id))  # the common event: one data line
+                events.append(new(ServerSentEvent, ("message", block[6:], last_id, None)))  # one data line
             else:
                 self._lines(block.split("\n"), events)
                 self._dispatch(events)
@@ -1865,11 +1871,11 @@ class _ChatStreamDecoder:
         return items
 
     def _event(self, event: ServerSentEvent) -> Optional[Item]:
-        data = event.data
+        kind, data, _, _ = event
         if data == "[DONE]":
             self.done = True
             return None
-        if event.event == "error":
+        if kind == "error":
             return self._error({"message": data}, data)
         try:
             obj = json.loads(data)
