@@ -336,34 +336,33 @@ def _from_timestamp(value: float) -> Any:
         return value
 
 
-def _converter(hint: Any) -> Optional[Callable[[Any], Any]]:
-    """How to turn the JSON value of a field annotated ``hint`` into its Python value.
+def _converter(annotation: str) -> Optional[Callable[[Any], Any]]:
+    """How to turn the JSON value of a field into its Python value, from the field's
+    annotation (a string: annotations are never evaluated here), or None to keep it.
 
-    None means "keep the JSON value as it is".  Values of an unexpected shape are
-    kept as they are too: a server's odd answer is data, not a crash.
+    A field holds a model, a list of models, an enum (``Union[str, SomeEnum]``: unknown
+    values stay strings) or a datetime; a value of an unexpected shape is kept as it is:
+    a server's odd answer is data, not a crash.
     """
-    import typing
-    origin = getattr(hint, "__origin__", None)
-    args = getattr(hint, "__args__", ())
-    if origin is typing.Union:  # Optional[X], or Union[str, SomeEnum] where unknown values stay str
-        kinds = [a for a in args if a is not type(None) and a is not str]
-        return _converter(kinds[0]) if len(kinds) == 1 else None
-    if origin is list and args:
-        item = args[0]
-        if isinstance(item, type) and issubclass(item, Model) and dataclasses.is_dataclass(item):
-            parse = item._from_json
-            return lambda v: [parse(x) if isinstance(x, dict) else x for x in v] if isinstance(v, list) else v
+    if "datetime.datetime" in annotation:
+        return _unix_to_datetime
+    enums: List[Type[Enum]] = []
+    models: List[Type[Model]] = []
+    for name in re.findall(r"\b[A-Z]\w*", annotation):  # the classes it names
+        kind = globals().get(name)
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            enums.append(kind)
+        elif isinstance(kind, type) and issubclass(kind, Model) and dataclasses.is_dataclass(kind):
+            models.append(kind)
+    if len(enums) + len(models) != 1:
         return None
-    if isinstance(hint, type):
-        if issubclass(hint, Model) and dataclasses.is_dataclass(hint):
-            parse = hint._from_json
-            return lambda v: parse(v) if isinstance(v, dict) else v
-        if issubclass(hint, Enum):
-            members = {m.value: m for m in hint}
-            return lambda v: members.get(v, v) if isinstance(v, str) else v
-        if hint is datetime.datetime:
-            return _unix_to_datetime
-    return None
+    if enums:
+        members = {m.value: m for m in enums[0]}
+        return lambda v: members.get(v, v) if isinstance(v, str) else v
+    parse = models[0]._from_json
+    if "List[" + models[0].__name__ in annotation:
+        return lambda v: [parse(x) if isinstance(x, dict) else x for x in v] if isinstance(v, list) else v
+    return lambda v: parse(v) if isinstance(v, dict) else v
 
 
 def _to_json(value: Any) -> Any:
@@ -507,11 +506,9 @@ _SCHEMAS: Dict[type, _Schema] = {}
 def _schema(cls: type) -> _Schema:
     schema = _SCHEMAS.get(cls)
     if schema is None:
-        import typing
-        hints = typing.get_type_hints(cls, localns=vars(typing))
-        names = tuple(f.name for f in dataclasses.fields(cls))
-        converters = tuple((name, convert) for name in names for convert in [_converter(hints[name])] if convert)
-        schema = _SCHEMAS[cls] = (names, converters)
+        fields = dataclasses.fields(cls)
+        converters = tuple((f.name, convert) for f in fields for convert in [_converter(str(f.type))] if convert)
+        schema = _SCHEMAS[cls] = (tuple(f.name for f in fields), converters)
     return schema
 
 
