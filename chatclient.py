@@ -1474,6 +1474,24 @@ def _readable_now(sock: socket.socket) -> bool:
     return bool(select.select([sock], [], [], 0)[0])
 
 
+@functools.lru_cache(maxsize=8)  # loading the trust store takes milliseconds: once per setting
+def _ssl_context(verify: Union[bool, str]) -> ssl.SSLContext:
+    """A TLS context: the ssl module's default trust (honouring SSL_CERT_FILE), a CA file or
+    folder, or no verification at all for ``False``."""
+    import ssl
+    if verify is False:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    elif isinstance(verify, str) and os.path.isdir(verify):
+        context = ssl.create_default_context(capath=verify)
+    elif isinstance(verify, str):
+        context = ssl.create_default_context(cafile=verify)
+    else:
+        context = ssl.create_default_context()
+    return context
+
+
 def _close_connection(conn: http.client.HTTPConnection) -> None:
     sock = conn.sock
     if sock is not None:
@@ -1547,19 +1565,7 @@ class _Transport:
     # -- connections -----------------------------------------------------------
     def _context(self) -> ssl.SSLContext:
         if self._ssl_context is None:
-            import ssl
-            verify = self._verify
-            if verify is False:
-                context = ssl.create_default_context()
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
-            elif isinstance(verify, str) and os.path.isdir(verify):
-                context = ssl.create_default_context(capath=verify)
-            elif isinstance(verify, str):
-                context = ssl.create_default_context(cafile=verify)
-            else:
-                context = ssl.create_default_context()
-            self._ssl_context = context
+            self._ssl_context = _ssl_context(self._verify)
         return self._ssl_context
 
     def _connect(self, key: Tuple[str, str, int], options: _Options) -> http.client.HTTPConnection:
