@@ -39,6 +39,7 @@ from chatclient import (  # noqa: E402
 
 KEY = "sk-test-0123456789-SECRET"
 WAIT = 10  # seconds any test may wait for an event before failing
+BOUNDED = {"read_timeout": WAIT, "connection_timeout": WAIT}  # no client in a test can hang for long
 
 CHAT = {
     "id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": "gpt-test",
@@ -245,6 +246,8 @@ class StubTest(unittest.TestCase):
 
     def make_client(self, cls: Any = ChatCompletionsClient, url: Optional[str] = None, **kw: Any) -> Any:
         kw.setdefault("retry_backoff_factor", 0.001)
+        kw.setdefault("read_timeout", WAIT)  # every test bounds its own time, whatever the client does
+        kw.setdefault("connection_timeout", WAIT)
         client = cls(url or self.stub.url, AzureKeyCredential(KEY), **kw)
         self.addCleanup(client.close)
         return client
@@ -634,7 +637,7 @@ class FakeTokenCredential:
 class AuthTest(StubTest):
     def test_key_credential_sends_both_headers_and_updates(self) -> None:
         credential = AzureKeyCredential(KEY)
-        client = ChatCompletionsClient(self.stub.url, credential)
+        client = ChatCompletionsClient(self.stub.url, credential, **BOUNDED)
         self.addCleanup(client.close)
         client.complete(messages=[UserMessage("hi")])
         credential.update("new-key")
@@ -645,7 +648,7 @@ class AuthTest(StubTest):
 
     def test_token_credential_is_cached_and_refused_over_http(self) -> None:
         credential = FakeTokenCredential()
-        client = ChatCompletionsClient(self.stub.url, credential)
+        client = ChatCompletionsClient(self.stub.url, credential, **BOUNDED)
         with self.assertRaisesRegex(ServiceRequestError, "not permitted over plain http"):
             client.complete(messages=[UserMessage("hi")])
         self.assertEqual((credential.calls, self.stub.requests), ([], []))
@@ -666,7 +669,7 @@ class AuthTest(StubTest):
                  (ApiKeyAuth(KEY, header="X-Api-Key", prefix="Key"), "x-api-key", "Key " + KEY),
                  (BearerTokenAuth(KEY), "authorization", "Bearer " + KEY)]
         for hook, header, value in hooks:
-            client = ChatCompletionsClient(self.stub.url, hook)
+            client = ChatCompletionsClient(self.stub.url, hook, **BOUNDED)
             self.addCleanup(client.close)
             client.complete(messages=[UserMessage("hi")])
             self.assertEqual(self.stub.requests[-1]["headers"][header], value)
@@ -674,7 +677,7 @@ class AuthTest(StubTest):
 
         def custom(request: HttpRequest) -> None:
             request.headers["X-Signed"] = "sig:" + request.method
-        client = ChatCompletionsClient(self.stub.url, custom)
+        client = ChatCompletionsClient(self.stub.url, custom, **BOUNDED)
         self.addCleanup(client.close)
         client.complete(messages=[UserMessage("hi")])
         self.assertEqual(self.stub.requests[-1]["headers"]["x-signed"], "sig:POST")
@@ -1382,7 +1385,7 @@ class RedirectTest(StubTest):
     def test_custom_hook_headers_do_not_cross_origins(self) -> None:
         def hook(request: HttpRequest) -> None:
             request.headers["X-Signature"] = "signed-secret"
-        client = ChatCompletionsClient(self.stub.url, hook)
+        client = ChatCompletionsClient(self.stub.url, hook, **BOUNDED)
         self.addCleanup(client.close)
         self.stub.reply((308, {"Location": self.other.url + "/x"}, b""))
         client.complete(messages=[UserMessage("hi")])
@@ -1415,7 +1418,7 @@ class RedirectTest(StubTest):
         cert = make_certificate(self)
         tls = TLSStub(cert, (307, {"Location": self.other.url + "/plain"}, b""))
         self.addCleanup(tls.stop)
-        client = ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), connection_verify=cert)
+        client = ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), **BOUNDED, connection_verify=cert)
         self.addCleanup(client.close)
         with self.assertRaisesRegex(HttpResponseError, "from https to plain http"):
             client.complete(messages=[UserMessage("hi")])
@@ -1455,14 +1458,14 @@ class TLSTest(unittest.TestCase):
         cert = make_certificate(self)
         tls = TLSStub(cert, json_reply(CHAT))
         self.addCleanup(tls.stop)
-        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), connection_verify=cert) as client:
+        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), **BOUNDED, connection_verify=cert) as client:
             for _ in range(5):
                 self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
         self.assertEqual(tls.connections, 1)  # kept alive over TLS too
-        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), retry_total=0) as client:
+        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), **BOUNDED, retry_total=0) as client:
             with self.assertRaises(ServiceRequestError):  # not trusted by default
                 client.complete(messages=[UserMessage("hi")])
-        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), connection_verify=False) as client:
+        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), **BOUNDED, connection_verify=False) as client:
             self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
 
     def test_token_credential_over_https(self) -> None:
@@ -1470,7 +1473,7 @@ class TLSTest(unittest.TestCase):
         tls = TLSStub(cert, json_reply(CHAT))
         self.addCleanup(tls.stop)
         credential = FakeTokenCredential()
-        with ChatCompletionsClient(tls.url, credential, connection_verify=cert,
+        with ChatCompletionsClient(tls.url, credential, **BOUNDED, connection_verify=cert,
                                    credential_scopes=["api://x/.default"]) as client:
             client.complete(messages=[UserMessage("hi")])
             client.complete(messages=[UserMessage("hi")])
@@ -1544,7 +1547,7 @@ class AsyncTest(StubTest):
 
     def test_complete_and_stream(self) -> None:
         async def main() -> Tuple[str, str, str]:
-            async with AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY)) as client:
+            async with AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY), **BOUNDED) as client:
                 result = await client.complete(messages=[UserMessage("hi")], temperature=0)
                 self.stub.reply(chunked([sse(chunk("as"), chunk("ync", "stop"))]))
                 stream = await client.complete(messages=[UserMessage("hi")], stream=True)
@@ -1583,7 +1586,7 @@ class AsyncTest(StubTest):
                 while not stop.is_set():
                     ticks += 1
                     await asyncio.sleep(0.001)
-            async with AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY)) as client:
+            async with AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY), **BOUNDED) as client:
                 tick_task = asyncio.ensure_future(ticker())
                 results = await asyncio.gather(*(client.complete(messages=[UserMessage(str(i))]) for i in range(20)))
                 stop.set()
@@ -1615,7 +1618,7 @@ class AsyncTest(StubTest):
         async def main() -> List[str]:
             got: List[str] = []
             first = asyncio.Event()
-            client = AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY))
+            client = AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY), **BOUNDED)
 
             async def consume() -> None:
                 stream = await client.complete(messages=[UserMessage("hi")], stream=True)
@@ -1664,7 +1667,8 @@ class AsyncTest(StubTest):
                 return AccessToken("async-token", int(time.time()) + 3600)
 
         async def main() -> None:
-            async with AsyncChatCompletionsClient(tls.url, AsyncCredential(), connection_verify=cert) as client:
+            async with AsyncChatCompletionsClient(tls.url, AsyncCredential(), **BOUNDED,
+                                                  connection_verify=cert) as client:
                 await client.complete(messages=[UserMessage("hi")])
                 await client.complete(messages=[UserMessage("hi")])
         self.run_async(main())
@@ -1960,14 +1964,15 @@ class ProxyTest(unittest.TestCase):
         proxy = Stub()
         self.addCleanup(proxy.stop)
         os.environ["http_proxy"] = "http://user:p%%40ss@127.0.0.1:%d" % proxy.server.server_address[1]
-        with ChatCompletionsClient("http://models.example.invalid:8123/v1", AzureKeyCredential(KEY)) as client:
+        with ChatCompletionsClient("http://models.example.invalid:8123/v1", AzureKeyCredential(KEY),
+                                   **BOUNDED) as client:
             self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
         request = proxy.requests[0]
         self.assertEqual(request["path"],
                          "http://models.example.invalid:8123/v1/chat/completions?api-version=2024-05-01-preview")
         self.assertEqual(request["headers"]["proxy-authorization"], "Basic dXNlcjpwQHNz")  # user:p@ss
         os.environ["no_proxy"] = "models.example.invalid"
-        with ChatCompletionsClient("http://models.example.invalid:8123", AzureKeyCredential(KEY),
+        with ChatCompletionsClient("http://models.example.invalid:8123", AzureKeyCredential(KEY), **BOUNDED,
                                    retry_total=0) as client:
             self.assertRaises(ServiceRequestError, client.complete, messages=[UserMessage("hi")])
         self.assertEqual(len(proxy.requests), 1)
@@ -2004,7 +2009,7 @@ class ProxyTest(unittest.TestCase):
         proxy = RawServer(tunnel)
         self.addCleanup(proxy.stop)
         os.environ["https_proxy"] = proxy.url
-        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), connection_verify=cert) as client:
+        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), **BOUNDED, connection_verify=cert) as client:
             self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
         self.assertTrue(connects[0].startswith(b"CONNECT 127.0.0.1:%d HTTP/1." % tls.server.server_address[1]),
                         connects[0])
