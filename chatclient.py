@@ -2412,6 +2412,7 @@ def _resolve(value: Any) -> Any:
         import asyncio
         loop = getattr(_thread_state, "loop", None)
         if loop is None:
+            getattr(value, "close", lambda: None)()  # not awaited: say so without a warning
             raise TypeError("an async credential can only be used with the async clients")
         return asyncio.run_coroutine_threadsafe(value, loop).result()
     return value

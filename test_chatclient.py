@@ -2061,3 +2061,96 @@ class HostileStreamTest(StubTest):
                 self.stub.reply((307, {"Location": location}, b""))
                 with self.assertRaisesRegex(HttpResponseError, "not http"):
                     self.client.complete(messages=[UserMessage("hi")])
+
+
+class EdgeTest(StubTest):
+    """Smaller paths: odd bodies and headers, async edges, embeddings from a body."""
+
+    def test_request_body_kinds(self) -> None:
+        self.client.send_request(HttpRequest("POST", "/empty"))
+        self.assertEqual(self.stub.requests[-1]["headers"]["content-length"], "0")
+        self.client.send_request(HttpRequest("POST", "/form", data={"a": "1 2"}))
+        self.assertEqual(self.stub.requests[-1]["body"], b"a=1+2")
+        self.client.send_request(HttpRequest("POST", "/bytes", content=bytearray(b"xyz")))
+        self.assertEqual(self.stub.requests[-1]["body"], b"xyz")
+        read, write = os.pipe()  # a body that cannot be rewound is read once, then sent (and re-sent) as bytes
+        os.write(write, b'{"messages": []}')
+        os.close(write)
+        self.stub.reply(json_reply({}, 503, retry_after_ms="1"))
+        with open(read, "rb") as pipe:
+            self.client.complete(body=pipe)
+        self.assertEqual([r["body"] for r in self.stub.requests[-2:]], [b'{"messages": []}'] * 2)
+        with self.assertRaisesRegex(TypeError, "header 'X-N' must be a str"):
+            self.client.complete(messages=[UserMessage("hi")], headers={"X-N": 5})
+
+    def test_retry_after_that_cannot_be_read_falls_back_to_backoff(self) -> None:
+        for value in ("soon", "Thu, 99 Foo 2015 99:99:99 GMT", "-5"):
+            with self.subTest(value=value):
+                self.stub.reply(json_reply({}, 503, Retry_After=value))
+                started = time.monotonic()
+                self.client.complete(messages=[UserMessage("hi")])
+                self.assertLess(time.monotonic() - started, 2)
+
+    def test_stream_event_that_is_json_but_not_an_object(self) -> None:
+        self.stub.reply(chunked([sse(chunk("a"), b"[1, 2]")]))
+        updates, error = collect(self.client.complete(messages=[UserMessage("hi")], stream=True))
+        self.assertEqual(content_of(updates), "a")
+        self.assertIsInstance(error, DecodeError)
+        self.assertIn("not a JSON object", str(error))
+
+    def test_embed_with_a_body(self) -> None:
+        self.stub.default = json_reply(EMBEDDINGS)
+        client = self.make_client(EmbeddingsClient, dimensions=3)
+        result = client.embed({"input": ["x"], "model": "m"})
+        self.assertEqual(self.stub.body(), {"input": ["x"], "model": "m"})
+        self.assertEqual(result.data[0].index, 0)
+        self.assertRaises(TypeError, client.embed, {"input": []}, input=["y"])
+
+    def test_async_credential_with_a_sync_client(self) -> None:
+        class AsyncCredential:
+            async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+                return AccessToken("t", int(time.time()) + 3600)
+        hook = BearerTokenAuth(AsyncCredential())
+        with self.assertRaisesRegex(TypeError, "only be used with the async clients"):
+            hook(HttpRequest("GET", "https://example.invalid/"))
+
+    def test_async_stream_edges_and_send_request(self) -> None:
+        error_payload = {"error": {"code": "content_filter", "message": "filtered"}}
+        self.stub.reply(chunked([sse(chunk("a"), done=False)]), chunked([sse(chunk("b"), error_payload)]))
+
+        async def main() -> List[Any]:
+            out: List[Any] = []
+            async with AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY), **BOUNDED) as client:
+                for _ in range(2):
+                    stream = await client.complete(messages=[UserMessage("hi")], stream=True)
+                    got = []
+                    try:
+                        async for update in stream:
+                            got.append(update.choices[0].delta.content)
+                    except Exception as exc:  # noqa: BLE001 - the test looks at it
+                        got.append(exc)
+                    out.append(got)
+                response = await client.send_request(HttpRequest("GET", "/anything"))
+                out.append(response.json()["id"])
+            return out
+        truncated, in_band, sent = asyncio.run(asyncio.wait_for(main(), WAIT * 2))
+        self.assertEqual(truncated[0], "a")
+        self.assertIsInstance(truncated[1], ServiceResponseError)
+        self.assertEqual(in_band[0], "b")
+        self.assertEqual(in_band[1].error.code, "content_filter")
+        self.assertEqual(sent, "chatcmpl-1")
+
+    def test_models_compare_and_print(self) -> None:
+        self.assertEqual(UserMessage("a"), UserMessage("a"))
+        self.assertNotEqual(UserMessage("a"), SystemMessage("a"))
+        self.assertEqual(UserMessage("a").get("content"), "a")
+        self.assertIsNone(UserMessage("a").get("name"))
+        message = UserMessage("a")
+        message["name"] = "bob"
+        message["content"] = "b"
+        self.assertEqual(message.as_dict(), {"role": "user", "content": "b", "name": "bob"})
+        error = chatclient.ODataV4Format({"code": "C", "message": "M"})
+        self.assertEqual(str(error), "(C) M\nCode: C\nMessage: M")
+        self.assertIn("'C'", repr(error))
+        self.assertEqual(chatclient.PromptTemplate.from_string("{{#xs}}[{{.}}]{{/xs}}").create_messages(xs=[1, 2]),
+                         [{"role": "system", "content": "[1][2]"}])
