@@ -1879,7 +1879,7 @@ class _ChatStreamDecoder:
             self.done = True
             return None
         if kind == "error":
-            return self._error({"message": data}, data)
+            return self._error({"message": data})
         try:
             obj = json.loads(data)
         except (ValueError, RecursionError):
@@ -1890,12 +1890,12 @@ class _ChatStreamDecoder:
                                response=self._response, error_model=ODataV4Format({}))
         if obj.get("error"):
             inner = obj["error"]
-            return self._error(inner if isinstance(inner, Mapping) else {"message": str(inner)}, data)
+            return self._error(inner if isinstance(inner, Mapping) else {"message": str(inner)})
         self._final.add(obj)
         update = StreamingChatCompletionsUpdate._from_json(obj)
         return update if update.choices or update.usage else None
 
-    def _error(self, body: Mapping[str, Any], data: str) -> HttpResponseError:
+    def _error(self, body: Mapping[str, Any]) -> HttpResponseError:
         if isinstance(body.get("message"), str) and body["message"].startswith("{"):
             try:  # "event: error" whose data is itself an error object
                 inner = _error_object(json.loads(body["message"]))
@@ -1997,7 +1997,43 @@ def _index_order(index: Any) -> Tuple[int, Any]:
     return (0, index) if isinstance(index, int) else (1, str(index))
 
 
-class StreamingChatCompletions:
+class _UpdateQueue:
+    """What the sync and async streams share: the decoder, the updates and errors
+    waiting to come out in order, and whether the stream has ended."""
+
+    def __init__(self, response: Any, max_sse_line_bytes: int, max_sse_event_bytes: int) -> None:
+        self._response = response
+        self._decoder = _ChatStreamDecoder(response, max_sse_line_bytes, max_sse_event_bytes)
+        self._pending: Deque[Item] = collections.deque()
+        self._ended = False
+
+    def _waiting(self) -> bool:
+        """Whether an update (or error) is ready, without reading."""
+        return bool(self._pending)
+
+    def _at_done(self) -> bool:
+        """Whether "data: [DONE]" arrived and nothing is left to deliver: the stream ends."""
+        if self._decoder.done and not self._ended:
+            self._ended = True
+            return True
+        return False
+
+    def _received(self, chunk: bytes) -> None:
+        self._pending.extend(self._decoder.feed(chunk))
+
+    def _body_ended(self) -> None:
+        self._pending.extend(self._decoder.end())
+        self._ended = True
+
+    def _next_item(self) -> Item:
+        item = self._pending.popleft()
+        if isinstance(item, BaseException):  # nothing comes after an error
+            self._pending.clear()
+            self._ended = True
+        return item
+
+
+class StreamingChatCompletions(_UpdateQueue):
     """The updates of a streamed chat completion, each yielded as soon as its event
     is complete.  A context manager; ``close()`` stops early.
 
@@ -2006,39 +2042,30 @@ class StreamingChatCompletions:
 
     def __init__(self, response: Any, *, max_sse_line_bytes: int = _Options.max_sse_line_bytes,
                  max_sse_event_bytes: int = _Options.max_sse_event_bytes) -> None:
-        self._response = response
+        super().__init__(response, max_sse_line_bytes, max_sse_event_bytes)
         self._chunks: Iterator[bytes] = iter(response.iter_bytes())
-        self._decoder = _ChatStreamDecoder(response, max_sse_line_bytes, max_sse_event_bytes)
-        self._pending: Deque[Item] = collections.deque()
-        self._ended = False
 
     def __iter__(self) -> StreamingChatCompletions:
         return self
 
     def __next__(self) -> StreamingChatCompletionsUpdate:
-        while not self._pending:
-            if self._ended:
-                raise StopIteration
-            if self._decoder.done:
-                self._ended = True
+        while not self._waiting():
+            if self._at_done():
                 self._settle()
+            if self._ended:
                 raise StopIteration
             try:
                 chunk = next(self._chunks)
             except StopIteration:
-                self._pending.extend(self._decoder.end())
-                self._ended = True
+                self._body_ended()
                 self.close()
                 continue
             except BaseException:
-                self._ended = True
                 self.close()
                 raise
-            self._pending.extend(self._decoder.feed(chunk))
-        item = self._pending.popleft()
+            self._received(chunk)
+        item = self._next_item()
         if isinstance(item, BaseException):
-            self._pending.clear()
-            self._ended = True
             self.close()
             raise item
         return item
@@ -2468,7 +2495,7 @@ class _AsyncBody:
         self._response.close()  # never blocks: it shuts the socket down
 
 
-class AsyncStreamingChatCompletions:
+class AsyncStreamingChatCompletions(_UpdateQueue):
     """``async for`` over the updates of a streamed chat completion; ``async with``,
     ``await close()``.  Build one from any response whose ``iter_bytes()`` is an
     async iterator of bytes and whose ``close()`` may be awaited.
@@ -2476,40 +2503,31 @@ class AsyncStreamingChatCompletions:
 
     def __init__(self, response: Any, *, max_sse_line_bytes: int = _Options.max_sse_line_bytes,
                  max_sse_event_bytes: int = _Options.max_sse_event_bytes) -> None:
-        self._response = response
+        super().__init__(response, max_sse_line_bytes, max_sse_event_bytes)
         self._chunks: AsyncIterator[bytes] = response.iter_bytes().__aiter__()
-        self._decoder = _ChatStreamDecoder(response, max_sse_line_bytes, max_sse_event_bytes)
-        self._pending: Deque[Item] = collections.deque()
-        self._ended = False
 
     def __aiter__(self) -> AsyncStreamingChatCompletions:
         return self
 
     async def __anext__(self) -> StreamingChatCompletionsUpdate:
-        while not self._pending:
-            if self._ended:
-                raise StopAsyncIteration
-            if self._decoder.done:
-                self._ended = True
+        while not self._waiting():
+            if self._at_done():
                 drain = getattr(self._response, "_drain", None)
                 await (drain() if drain is not None else self.close())
+            if self._ended:
                 raise StopAsyncIteration
             try:
                 chunk = await self._chunks.__anext__()
             except StopAsyncIteration:
-                self._pending.extend(self._decoder.end())
-                self._ended = True
+                self._body_ended()
                 await self.close()
                 continue
             except BaseException:  # includes cancellation: the stream is closed at once
-                self._ended = True
                 await self.close()
                 raise
-            self._pending.extend(self._decoder.feed(chunk))
-        item = self._pending.popleft()
+            self._received(chunk)
+        item = self._next_item()
         if isinstance(item, BaseException):
-            self._pending.clear()
-            self._ended = True
             await self.close()
             raise item
         return item
