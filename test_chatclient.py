@@ -154,19 +154,29 @@ def sse(*events: Any, done: bool = True) -> bytes:
     return out + (b"data: [DONE]\n\n" if done else b"")
 
 
-def chunked(pieces: List[bytes], before: Optional[Callable[[int], None]] = None, end: bool = True,
-            status: int = 200) -> Callable[[BaseHTTPRequestHandler], None]:
+def start_chunked(h: BaseHTTPRequestHandler, content_type: str = "text/event-stream") -> None:
+    """Begin a 200 answer whose body follows in HTTP chunks (see write_chunk)."""
+    h.send_response(200)
+    h.send_header("Content-Type", content_type)
+    h.send_header("Transfer-Encoding", "chunked")
+    h.end_headers()
+
+
+def write_chunk(h: BaseHTTPRequestHandler, data: bytes, flush: bool = True) -> None:
+    write_chunk(h, data, flush=False)
+    if flush:
+        h.wfile.flush()
+
+
+def chunked(pieces: List[bytes], before: Optional[Callable[[int], None]] = None,
+            end: bool = True) -> Callable[[BaseHTTPRequestHandler], None]:
     """A reply that streams ``pieces`` as separate HTTP chunks (each flushed)."""
     def write(h: BaseHTTPRequestHandler) -> None:
-        h.send_response(status)
-        h.send_header("Content-Type", "text/event-stream")
-        h.send_header("Transfer-Encoding", "chunked")
-        h.end_headers()
+        start_chunked(h)
         for i, piece in enumerate(pieces):
             if before is not None:
                 before(i)
-            h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
-            h.wfile.flush()
+            write_chunk(h, piece)
         if end:
             h.wfile.write(b"0\r\n\r\n")
             h.wfile.flush()
@@ -952,9 +962,7 @@ class StreamingTest(StubTest):
 
     def test_connection_broken_mid_stream(self) -> None:
         def reply(h: BaseHTTPRequestHandler) -> None:
-            h.send_response(200)
-            h.send_header("Transfer-Encoding", "chunked")
-            h.end_headers()
+            start_chunked(h)
             piece = sse(chunk("partial"), done=False)
             h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) + b"ff\r\ndata: {\"trunc")
             h.wfile.flush()
@@ -1006,16 +1014,13 @@ class StreamingTest(StubTest):
         server_saw_close = threading.Event()
 
         def endless(h: BaseHTTPRequestHandler) -> None:
-            h.send_response(200)
-            h.send_header("Transfer-Encoding", "chunked")
-            h.end_headers()
+            start_chunked(h)
             try:
                 for i in range(100000):
                     if self.stub.release.is_set():
                         return
                     piece = sse(chunk("tick%d " % i), done=False)
-                    h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
-                    h.wfile.flush()
+                    write_chunk(h, piece)
             except OSError:
                 server_saw_close.set()
             h.close_connection = True
@@ -1029,15 +1034,13 @@ class StreamingTest(StubTest):
 
     def test_giant_line_hits_the_cap(self) -> None:
         def giant(h: BaseHTTPRequestHandler) -> None:
-            h.send_response(200)
-            h.send_header("Transfer-Encoding", "chunked")
-            h.end_headers()
+            start_chunked(h)
             try:
                 first = sse(chunk("ok"), done=False) + b"data: "
-                h.wfile.write(b"%x\r\n%s\r\n" % (len(first), first))
+                write_chunk(h, first, flush=False)
                 block = b"x" * 65536
                 for _ in range(2000):  # up to 128 MiB, never ended by a newline
-                    h.wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
+                    write_chunk(h, block, flush=False)
             except OSError:
                 pass
             h.close_connection = True
@@ -1600,12 +1603,9 @@ class AsyncTest(StubTest):
         server_saw_close = threading.Event()
 
         def slow(h: BaseHTTPRequestHandler) -> None:
-            h.send_response(200)
-            h.send_header("Transfer-Encoding", "chunked")
-            h.end_headers()
+            start_chunked(h)
             piece = sse(chunk("first"), done=False)
-            h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
-            h.wfile.flush()
+            write_chunk(h, piece)
             h.connection.settimeout(WAIT)
             try:
                 if h.connection.recv(1) == b"":
