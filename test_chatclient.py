@@ -163,7 +163,8 @@ def start_chunked(h: BaseHTTPRequestHandler, content_type: str = "text/event-str
 
 
 def write_chunk(h: BaseHTTPRequestHandler, data: bytes, flush: bool = True) -> None:
-    write_chunk(h, data, flush=False)
+    """Write one HTTP chunk of a body begun with start_chunked."""
+    h.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
     if flush:
         h.wfile.flush()
 
