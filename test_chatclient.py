@@ -108,6 +108,7 @@ class Stub:
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True
+            request_queue_size = 128  # more than any test opens at once (socketserver's default is 5)
 
             def process_request(self, request: Any, client_address: Any) -> None:
                 stub.connections += 1
@@ -199,7 +200,7 @@ class RawServer:
     def __init__(self, script: Callable[[socket.socket], None]) -> None:
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
+        self.sock.listen(128)  # more than any test opens at once
         self.script = script
         self.release = threading.Event()
         self.accepted = 0
