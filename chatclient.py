@@ -878,17 +878,70 @@ class ImageEmbeddingInput(Model):
 
 
 # =============================================================================
+# Endpoint kinds: what a client does by default, decided by its endpoint URL
+# =============================================================================
+
+_AZURE_HOSTS = r"[^/]+\.(?:openai\.azure\.com|services\.ai\.azure\.com|cognitiveservices\.azure\.com)"
+_COGNITIVE_SCOPES = ("https://cognitiveservices.azure.com/.default",)
+_API_KEY = (("api-key", "{}"),)
+_BEARER = (("Authorization", "Bearer {}"),)
+_KEY_HEADERS = ("api-key", "Authorization")  # a caller who sets one of these brings the key
+
+
+@dataclasses.dataclass(frozen=True)
+class _EndpointKind:
+    """One row of the table below: how an endpoint is recognised and what the client
+    sends to it unless told otherwise (``api_version=``, ``credential_scopes=``, ``headers=``)."""
+
+    name: str
+    host: str  # a pattern for the whole host name, in lower case
+    path: str  # a pattern for the whole path, without its trailing slashes
+    api_version: Optional[str]  # the api-version query sent by default (None: none)
+    scopes: Optional[Tuple[str, ...]]  # the default token scope (None: the caller must name one)
+    key_headers: Tuple[Tuple[str, str], ...]  # where an AzureKeyCredential's key goes: (name, value format)
+    extra_parameters: bool  # model_extras announced with "extra-parameters: pass-through"
+    info_route: bool  # GET /info describes the model (else the model list, GET /models)
+    model_required: bool  # a request without model is refused before sending
+
+
+# First match wins.  The last row is the SDK's own endpoints, where its wire format is the contract.
+_ENDPOINT_KINDS = (
+    _EndpointKind("Azure OpenAI v1", _AZURE_HOSTS, r"/openai/v1", None, _COGNITIVE_SCOPES, _API_KEY,
+                  extra_parameters=False, info_route=False, model_required=True),
+    _EndpointKind("Azure OpenAI deployment", _AZURE_HOSTS, r"/openai/deployments/[^/]+", DEFAULT_API_VERSION,
+                  _COGNITIVE_SCOPES, _API_KEY, extra_parameters=True, info_route=True, model_required=False),
+    _EndpointKind("GitHub Models", r"models\.github\.ai", r"(?:/orgs/[^/]+)?/inference", None, None, _BEARER,
+                  extra_parameters=False, info_route=False, model_required=False),
+    _EndpointKind("OpenAI-compatible", r".*", r"(?:/.*)?/v1", None, None, _BEARER,
+                  extra_parameters=False, info_route=False, model_required=False),
+    _EndpointKind("Azure AI Inference", r".*", r".*", DEFAULT_API_VERSION, DEFAULT_SCOPES, _API_KEY + _BEARER,
+                  extra_parameters=True, info_route=True, model_required=False),
+)
+
+
+def _endpoint_kind(endpoint: str) -> _EndpointKind:
+    """The row of ``_ENDPOINT_KINDS`` that ``endpoint`` (a URL) belongs to: a pure function of the URL,
+    where host names compare without case and a port or a query does not matter."""
+    parts = urlsplit(endpoint)
+    host, path = (parts.hostname or "").lower(), parts.path.rstrip("/")
+    for kind in _ENDPOINT_KINDS:
+        if re.fullmatch(kind.host, host) and re.fullmatch(kind.path, path, re.IGNORECASE):
+            return kind
+    raise AssertionError("unreachable: the last row matches every URL")  # pragma: no cover
+
+
+# =============================================================================
 # Auth: credentials, and hooks that set headers on each outgoing request
 # =============================================================================
 
 _BAD_HEADER_CHARS = r"[\r\n\x00]|[^\x00-\xff]"  # what no header value may hold (re caches it)
 
 
-def _check_secret(value: Any, what: str) -> str:
-    """``value`` if it can travel in a header; never echo it in the error."""
+def _check_secret(value: Any, what: str, empty: bool = False) -> str:
+    """``value`` if it can travel in a header (or is empty, where allowed); never echo it in the error."""
     if not isinstance(value, str):
         raise TypeError("{} must be a str, not {}".format(what, type(value).__name__))
-    if not value:
+    if not value and not empty:
         raise ValueError("{} is empty".format(what))
     if re.search(_BAD_HEADER_CHARS, value):
         raise ValueError("{} contains a line break, a NUL or a character outside latin-1; "
@@ -897,10 +950,15 @@ def _check_secret(value: Any, what: str) -> str:
 
 
 class AzureKeyCredential:
-    """An API key, sent as both ``Authorization: Bearer <key>`` and ``api-key: <key>``."""
+    """An API key, sent in the header(s) the endpoint's kind reads (on the SDK's own
+    endpoints both ``Authorization: Bearer <key>`` and ``api-key: <key>``).
+
+    An empty key is allowed, as the SDK allows it, for use beside a key header that
+    the caller sets in ``headers=``.
+    """
 
     def __init__(self, key: str) -> None:
-        self._key = _check_secret(key, "the key")
+        self._key = _check_secret(key, "the key", empty=True)
 
     @property
     def key(self) -> str:
@@ -913,9 +971,25 @@ class AzureKeyCredential:
     def __repr__(self) -> str:
         return "AzureKeyCredential(key=<redacted>)"
 
+
+class _KeyAuth:
+    """Auth hook for an AzureKeyCredential: its current key in each of ``headers``
+    (name, value format).  An empty key adds nothing beside a key header the caller set."""
+
+    def __init__(self, credential: AzureKeyCredential, headers: Tuple[Tuple[str, str], ...]) -> None:
+        self._credential, self._headers = credential, headers
+
     def __call__(self, request: HttpRequest) -> None:
-        request.headers["api-key"] = self._key
-        request.headers["Authorization"] = "Bearer " + self._key
+        key = self._credential.key
+        if key:
+            for name, form in self._headers:
+                request.headers[name] = form.format(key)
+        elif not any(name in request.headers for name in _KEY_HEADERS):
+            raise ValueError("the key is empty: pass the key, or set its header yourself "
+                             "(AzureKeyCredential(\"\") with headers={\"api-key\": key})")
+
+    def __repr__(self) -> str:
+        return "_KeyAuth(headers={!r}, key=<redacted>)".format([name for name, _ in self._headers])
 
 
 class AccessToken(_TokenBase):
@@ -990,11 +1064,17 @@ class BearerTokenAuth:
         return "BearerTokenAuth(scopes={!r})".format(self._scopes)
 
 
-def _auth_hook(credential: Any, scopes: Sequence[str]) -> Optional[AuthHook]:
-    """The hook for whatever the caller passed as ``credential``."""
-    if credential is None or isinstance(credential, AzureKeyCredential):
-        return credential
+def _auth_hook(credential: Any, kind: _EndpointKind, scopes: Optional[Sequence[str]]) -> Optional[AuthHook]:
+    """The hook for whatever the caller passed as ``credential``, on an endpoint of ``kind``."""
+    if credential is None:
+        return None
+    if isinstance(credential, AzureKeyCredential):
+        return _KeyAuth(credential, kind.key_headers)
     if callable(getattr(credential, "get_token", None)):
+        scopes = scopes or kind.scopes
+        if not scopes:
+            raise ValueError("{} endpoints name no token scope: pass credential_scopes=[...] with a token "
+                             "credential, or use a key".format(kind.name))
         return BearerTokenAuth(credential, *scopes)
     if callable(credential):
         return credential  # type: ignore[no-any-return]
@@ -1680,9 +1760,10 @@ class _Transport:
             store = attempt.headers._store
             added: Iterable[str] = ()
             if origin == auth_origin and auth is not None:
-                before = set(store)
+                given = dict(store)
                 auth(attempt)
-                added = store.keys() - before  # what the hook set is secret too
+                added = store.keys() - given.keys()  # what the hook set is secret too
+                store.update(given)  # a header the caller set goes out as given: the hook fills in the others
             elif auth_origin is not None:
                 for lower in _SECRET_HEADERS & store.keys():
                     del store[lower]
@@ -2133,7 +2214,7 @@ class _Client:
 
     _SETTINGS: ClassVar[Tuple[str, ...]] = ()
 
-    def __init__(self, endpoint: str, credential: Any, *, api_version: Optional[str] = DEFAULT_API_VERSION,
+    def __init__(self, endpoint: str, credential: Any, *, api_version: Optional[str] = _UNSET,
                  credential_scopes: Optional[Sequence[str]] = None, headers: Optional[Mapping[str, str]] = None,
                  user_agent: Optional[str] = None, connection_verify: Union[bool, str] = True,
                  ssl_context: Optional[ssl.SSLContext] = None, model_extras: Optional[Dict[str, Any]] = None,
@@ -2141,12 +2222,15 @@ class _Client:
         if not isinstance(endpoint, str):
             raise TypeError("endpoint must be a str, not {}".format(type(endpoint).__name__))
         self._auth_origin = _origin(endpoint)
+        self._kind = kind = _endpoint_kind(endpoint)
         base, _, query = endpoint.partition("?")
         self._base = base.rstrip("/")
         self._query = query
         self._urls: Dict[str, str] = {}  # path -> URL, for calls without params
-        self._api_version = api_version or None  # None or "" sends no api-version (OpenAI)
-        self._auth = _auth_hook(credential, list(credential_scopes or DEFAULT_SCOPES))
+        if api_version is _UNSET:
+            api_version = kind.api_version
+        self._api_version = api_version or None  # None or "" sends no api-version
+        self._auth = _auth_hook(credential, kind, credential_scopes)
         self._headers = CaseInsensitiveDict(headers)
         self._user_agent = (user_agent + " " if user_agent else "") + _USER_AGENT
         if model_extras is not None and not isinstance(model_extras, Mapping):
@@ -2190,7 +2274,7 @@ class _Client:
         h["Accept"] = "application/json"
         if content is not None:
             h["Content-Type"] = "application/json"
-        if extra_parameters:
+        if extra_parameters and self._kind.extra_parameters:
             h["extra-parameters"] = ExtraParameters.PASS_THROUGH.value
         h["x-ms-client-request-id"] = _request_id()
         h.update(self._headers)
@@ -2212,9 +2296,17 @@ class _Client:
             if not isinstance(extras, Mapping):
                 raise TypeError("model_extras must be a dict, not {}".format(type(extras).__name__))
             body.update(extras)
+        if self._kind.model_required and body.get("model") is None:
+            raise ValueError("{} endpoints need the deployment to use: pass model=<deployment name> to the "
+                             "client or to the call".format(self._kind.name))
         return _dumps({k: v for k, v in body.items() if v is not None}), bool(extras)
 
     def _result(self, response: HttpResponse, model: Type[M]) -> M:
+        return model._from_json(self._json_object(response))
+
+    @staticmethod
+    def _json_object(response: HttpResponse) -> Dict[str, Any]:
+        """The decoded JSON object of a successful response; else the error it is."""
         _raise_for_status(response)
         data = response.read()
         try:
@@ -2224,10 +2316,13 @@ class _Client:
                 response.content_type), response=response) from None
         if not isinstance(obj, dict):
             raise DecodeError("the response body is JSON but not an object", response=response)
-        return model._from_json(obj)
+        return obj
 
     def get_model_info(self, **kwargs: Any) -> ModelInfo:
-        """The model behind the endpoint (``GET /info``), asked once per client."""
+        """The model behind the endpoint, asked once per client: ``GET /info``, or on endpoints
+        without that route the client's ``model`` in the model list (``GET /models``)."""
+        if self._model_info is None and not self._kind.info_route:
+            self._model_info = self._listed_model(kwargs)
         if self._model_info is None:
             try:
                 self._model_info = self._result(self._send("GET", "/info", None, kwargs)[0], ModelInfo)
@@ -2237,6 +2332,19 @@ class _Client:
                 exc.args = (exc.message,)
                 raise
         return self._model_info
+
+    def _listed_model(self, call: Dict[str, Any]) -> ModelInfo:
+        """The entry of ``GET /models`` whose id is the client's model (or the only one)."""
+        listing = self._json_object(self._send("GET", "/models", None, call)[0]).get("data")
+        ids = [e.get("id") for e in listing if isinstance(e, Mapping)] if isinstance(listing, list) else []
+        wanted = self._defaults.get("model")
+        if (wanted is None and len(ids) != 1) or (wanted is not None and wanted not in ids):
+            offered = ", ".join(map(str, ids[:10])) + (", ..." if len(ids) > 10 else "") or "none"
+            raise ResourceNotFoundError("{}; the endpoint lists: {}".format(
+                "no model was given to the client" if wanted is None else "model {!r} is not listed".format(wanted),
+                offered))
+        entry = listing[ids.index(wanted) if wanted is not None else 0]
+        return ModelInfo(model_name=entry.get("id"), model_provider_name=entry.get("owned_by"))
 
     def send_request(self, request: HttpRequest, *, stream: bool = False, **kwargs: Any) -> HttpResponse:
         """Send any request with this client's auth and headers (not ``Accept``).
@@ -2405,12 +2513,20 @@ def _client_class(model_info: ModelInfo) -> Type[_Client]:
     return cls
 
 
+def _check_info_route(endpoint: str) -> None:
+    kind = _endpoint_kind(endpoint) if isinstance(endpoint, str) else _ENDPOINT_KINDS[-1]
+    if not kind.info_route:
+        raise ValueError("load_client needs the endpoint's /info route, which {} endpoints do not have: "
+                         "construct ChatCompletionsClient (or EmbeddingsClient) directly".format(kind.name))
+
+
 def load_client(endpoint: str, credential: Any, **kwargs: Any) -> Any:
     """The client for the endpoint's model type, asked from ``GET /info``.
 
     Keyword arguments go to the client's constructor; the model info is
     cached on the returned client.
     """
+    _check_info_route(endpoint)
     with ChatCompletionsClient(endpoint, credential, **kwargs) as probe:
         try:
             info = probe.get_model_info()
@@ -2620,6 +2736,7 @@ _ASYNC_FOR_SYNC: Dict[Type[_Client], Type[_AsyncClient]] = {
 
 async def load_async_client(endpoint: str, credential: Any, **kwargs: Any) -> Any:
     """The async client for the endpoint's model type (see ``load_client``)."""
+    _check_info_route(endpoint)
     probe = AsyncChatCompletionsClient(endpoint, credential, **kwargs)
     try:
         info = await probe.get_model_info()

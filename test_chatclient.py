@@ -20,6 +20,7 @@ import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Tuple
+from urllib.parse import urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -709,8 +710,7 @@ class AuthTest(StubTest):
     def test_key_never_in_repr_errors_or_debug_logs(self) -> None:
         credential = AzureKeyCredential(KEY)
         client = self.make_client(logging_enable=True, retry_total=0)
-        client._auth = credential
-        self.assertNotIn(KEY, repr(credential) + repr(client) + str(client))
+        self.assertNotIn(KEY, repr(credential) + repr(client) + str(client) + repr(client._auth))
         self.assertNotIn(KEY, repr(AccessToken(KEY, 1)))
         logger = logging.getLogger("chatclient")
         stream = io.StringIO()
@@ -1430,8 +1430,13 @@ class RedirectTest(StubTest):
         self.assertEqual(self.other.requests, [])
 
 
+_CERTIFICATE: List[str] = []
+
+
 def make_certificate(test: unittest.TestCase) -> str:
-    """A self-signed certificate (and key) for 127.0.0.1, made by the openssl command."""
+    """A self-signed certificate (and key) for 127.0.0.1, made by the openssl command once per run."""
+    if _CERTIFICATE:
+        return _CERTIFICATE[0]
     folder = tempfile.mkdtemp()
     path = os.path.join(folder, "cert.pem")
     try:
@@ -1442,6 +1447,7 @@ def make_certificate(test: unittest.TestCase) -> str:
         test.skipTest("no openssl command to make a test certificate")
     with open(path, "ab") as out, open(path + ".crt", "rb") as crt:
         out.write(crt.read())
+    _CERTIFICATE.append(path)
     return path
 
 
@@ -1951,16 +1957,51 @@ class ReadmeTest(unittest.TestCase):
                     self.assertGreater(len(plain.requests) + len(tls.requests), before)
 
 
+def tunnel(connects: List[bytes], to: Optional[Tuple[str, int]] = None) -> Callable[[socket.socket], None]:
+    """A RawServer script for an HTTP CONNECT proxy: records each CONNECT head in ``connects``
+    and pipes the tunnel to its target, or to ``to`` whatever the target is."""
+    def script(conn: socket.socket) -> None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            more = conn.recv(4096)
+            if not more:
+                return
+            head += more
+        connects.append(head)
+        host, port = head.split()[1].decode().rsplit(":", 1)
+        upstream = socket.create_connection(to or (host, int(port)))
+        conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+        def pipe(a: socket.socket, b: socket.socket) -> None:
+            try:
+                while True:
+                    data = a.recv(65536)
+                    if not data:
+                        break
+                    b.sendall(data)
+            except OSError:
+                pass
+            finally:
+                b.close()
+        threading.Thread(target=pipe, args=(upstream, conn), daemon=True).start()
+        pipe(conn, upstream)
+    return script
+
+
+def clear_proxy_variables(test: unittest.TestCase) -> None:
+    saved = {k: v for k, v in os.environ.items() if k.lower().endswith("_proxy")}
+    for k in saved:
+        del os.environ[k]
+    test.addCleanup(os.environ.update, saved)
+    for name in ("http_proxy", "https_proxy", "no_proxy"):
+        test.addCleanup(os.environ.pop, name, None)
+
+
 class ProxyTest(unittest.TestCase):
     """Proxies come from the environment, as urllib reads it."""
 
     def setUp(self) -> None:
-        saved = {k: v for k, v in os.environ.items() if k.lower().endswith("_proxy")}
-        for k in saved:
-            del os.environ[k]
-        self.addCleanup(os.environ.update, saved)
-        for name in ("http_proxy", "https_proxy", "no_proxy"):
-            self.addCleanup(os.environ.pop, name, None)
+        clear_proxy_variables(self)
 
     def test_plain_http_through_a_proxy(self) -> None:
         proxy = Stub()
@@ -1970,8 +2011,7 @@ class ProxyTest(unittest.TestCase):
                                    **BOUNDED) as client:
             self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
         request = proxy.requests[0]
-        self.assertEqual(request["path"],
-                         "http://models.example.invalid:8123/v1/chat/completions?api-version=2024-05-01-preview")
+        self.assertEqual(request["path"], "http://models.example.invalid:8123/v1/chat/completions")
         self.assertEqual(request["headers"]["proxy-authorization"], "Basic dXNlcjpwQHNz")  # user:p@ss
         os.environ["no_proxy"] = "models.example.invalid"
         with ChatCompletionsClient("http://models.example.invalid:8123", AzureKeyCredential(KEY), **BOUNDED,
@@ -1984,31 +2024,7 @@ class ProxyTest(unittest.TestCase):
         tls = TLSStub(cert, json_reply(CHAT))
         self.addCleanup(tls.stop)
         connects: List[bytes] = []
-
-        def tunnel(conn: socket.socket) -> None:
-            head = b""
-            while b"\r\n\r\n" not in head:
-                head += conn.recv(4096)
-            connects.append(head)
-            target = head.split()[1].decode()
-            host, port = target.rsplit(":", 1)
-            upstream = socket.create_connection((host, int(port)))
-            conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-
-            def pipe(a: socket.socket, b: socket.socket) -> None:
-                try:
-                    while True:
-                        data = a.recv(65536)
-                        if not data:
-                            break
-                        b.sendall(data)
-                except OSError:
-                    pass
-                finally:
-                    b.close()
-            threading.Thread(target=pipe, args=(upstream, conn), daemon=True).start()
-            pipe(conn, upstream)
-        proxy = RawServer(tunnel)
+        proxy = RawServer(tunnel(connects))
         self.addCleanup(proxy.stop)
         os.environ["https_proxy"] = proxy.url
         with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), **BOUNDED, connection_verify=cert) as client:
@@ -2156,3 +2172,172 @@ class EdgeTest(StubTest):
         self.assertIn("'C'", repr(error))
         self.assertEqual(chatclient.PromptTemplate.from_string("{{#xs}}[{{.}}]{{/xs}}").create_messages(xs=[1, 2]),
                          [{"role": "system", "content": "[1][2]"}])
+
+
+# ---------------------------------------------------------------------------
+# Endpoint kinds: the live endpoints that replaced the SDK's service
+# ---------------------------------------------------------------------------
+
+MODEL_LIST = {"object": "list", "data": [{"id": "gpt-4o", "object": "model", "created": 1715367049, "owned_by": "system"},
+                                         {"id": "my-deployment", "object": "model", "created": 1, "owned_by": "org"}]}
+
+
+class EndpointKindTest(unittest.TestCase):
+    """Real host names, reached over https through a CONNECT proxy that tunnels every
+    connection to one local TLS server (certificates are not verified: the names are not ours)."""
+
+    def setUp(self) -> None:
+        clear_proxy_variables(self)
+        self.tls = TLSStub(make_certificate(self), self._answer)
+        self.addCleanup(self.tls.stop)
+        self.connects: List[bytes] = []
+        proxy = RawServer(tunnel(self.connects, to=("127.0.0.1", self.tls.server.server_address[1])))
+        self.addCleanup(proxy.stop)
+        os.environ["https_proxy"] = proxy.url
+
+    def _answer(self, h: BaseHTTPRequestHandler) -> None:
+        path = h.path.split("?")[0]
+        answer = MODEL_LIST if path.endswith("/models") else EMBEDDINGS if "embeddings" in path else CHAT
+        send(h, json.dumps(answer).encode())
+
+    def client(self, url: str, credential: Any = None, cls: Any = ChatCompletionsClient, **kw: Any) -> Any:
+        client = cls(url, credential if credential is not None else AzureKeyCredential(KEY),
+                     connection_verify=False, retry_total=0, **BOUNDED, **kw)
+        self.addCleanup(client.close)
+        return client
+
+    def test_kind_is_a_function_of_the_url(self) -> None:
+        kinds = {
+            "Azure OpenAI v1": [
+                "https://res.openai.azure.com/openai/v1", "https://res.openai.azure.com/openai/v1/",
+                "https://RES.OpenAI.Azure.COM:443/openai/v1/?x=1", "https://res.services.ai.azure.com/openai/v1/",
+                "https://res.cognitiveservices.azure.com/openai/v1"],
+            "Azure OpenAI deployment": [
+                "https://res.openai.azure.com/openai/deployments/gpt-4o",
+                "https://res.cognitiveservices.azure.com/openai/deployments/gpt-4o/?api-version=2024-10-21"],
+            "GitHub Models": ["https://models.github.ai/inference", "https://MODELS.github.ai/inference/",
+                              "https://models.github.ai/orgs/acme/inference"],
+            "OpenAI-compatible": [
+                "https://api.openai.com/v1", "http://localhost:11434/v1", "http://127.0.0.1:8000/v1/",
+                "https://api.groq.com/openai/v1", "https://openai.azure.com.example.com/openai/v1",
+                "https://res.openai.azure.com/v1"],
+            "Azure AI Inference": [
+                "https://x.eastus2.models.ai.azure.com", "https://res.services.ai.azure.com/models",
+                "https://models.inference.ai.azure.com", "https://res.openai.azure.com",
+                "https://models.github.ai/catalog", "https://res.openai.azure.com/openai/deployments",
+                "http://127.0.0.1:8000"],
+        }
+        for name, urls in kinds.items():
+            for url in urls:
+                with self.subTest(url=url):
+                    self.assertEqual(chatclient._endpoint_kind(url).name, name)
+        self.assertEqual([k.name for k in chatclient._ENDPOINT_KINDS], list(kinds))  # every row tested
+
+    def test_wire_of_each_kind(self) -> None:
+        rows = [  # endpoint, the path and query sent, the key headers sent, extra-parameters sent
+            ("https://res.openai.azure.com/openai/v1/", "/openai/v1/chat/completions", {"api-key": KEY}, False),
+            ("https://res.openai.azure.com/openai/deployments/gpt-4o",
+             "/openai/deployments/gpt-4o/chat/completions?api-version=2024-05-01-preview", {"api-key": KEY}, True),
+            ("https://models.github.ai/inference", "/inference/chat/completions",
+             {"authorization": "Bearer " + KEY}, False),
+            ("https://api.openai.com/v1", "/v1/chat/completions", {"authorization": "Bearer " + KEY}, False),
+            ("https://res.services.ai.azure.com/models", "/models/chat/completions?api-version=2024-05-01-preview",
+             {"api-key": KEY, "authorization": "Bearer " + KEY}, True),
+        ]
+        for url, path, keys, extra in rows:
+            with self.subTest(url=url):
+                response = self.client(url).complete(messages=[UserMessage("hi")], model="my-deployment",
+                                                     model_extras={"reasoning_effort": "low"})
+                self.assertEqual(response.id, "chatcmpl-1")
+                host = urlsplit(url).hostname.encode()
+                self.assertTrue(self.connects[-1].startswith(b"CONNECT " + host + b":443 "), self.connects[-1])
+                sent = self.tls.requests[-1]
+                self.assertEqual(sent["path"], path)
+                self.assertEqual({k: v for k, v in sent["headers"].items() if k in ("api-key", "authorization")},
+                                 keys)
+                self.assertEqual(sent["headers"].get("extra-parameters"), "pass-through" if extra else None)
+                self.assertEqual(json.loads(sent["body"]), {"messages": [{"role": "user", "content": "hi"}],
+                                                            "model": "my-deployment", "reasoning_effort": "low"})
+
+    def test_token_scope_of_each_kind(self) -> None:
+        cognitive, ml = ("https://cognitiveservices.azure.com/.default",), ("https://ml.azure.com/.default",)
+        for url, scopes in [("https://res.openai.azure.com/openai/v1", cognitive),
+                            ("https://res.openai.azure.com/openai/deployments/d", cognitive),
+                            ("https://res.services.ai.azure.com/models", ml)]:
+            with self.subTest(url=url):
+                credential = FakeTokenCredential()
+                self.client(url, credential, model="m").complete(messages=[UserMessage("hi")])
+                self.assertEqual(credential.calls, [scopes])
+                self.assertEqual(self.tls.requests[-1]["headers"]["authorization"], "Bearer token-1")
+        for url in ("https://models.github.ai/inference", "https://api.openai.com/v1"):
+            with self.subTest(url=url):
+                with self.assertRaisesRegex(ValueError, "credential_scopes"):
+                    ChatCompletionsClient(url, FakeTokenCredential())
+                credential = FakeTokenCredential()
+                self.client(url, credential, credential_scopes=["api://mine/.default"]).complete(
+                    messages=[UserMessage("hi")])
+                self.assertEqual(credential.calls, [("api://mine/.default",)])
+        credential = FakeTokenCredential()
+        self.client("https://res.openai.azure.com/openai/v1", credential, model="m",
+                    credential_scopes=["api://other/.default"]).complete(messages=[UserMessage("hi")])
+        self.assertEqual(credential.calls, [("api://other/.default",)])
+
+    def test_what_the_caller_sets_wins(self) -> None:
+        v1, inference = "https://res.openai.azure.com/openai/v1", "https://res.services.ai.azure.com/models"
+        self.client(v1, model="m", api_version="preview").complete(messages=[UserMessage("hi")])
+        self.assertEqual(self.tls.requests[-1]["path"], "/openai/v1/chat/completions?api-version=preview")
+        for empty in (None, ""):
+            self.client(inference, api_version=empty).complete(messages=[UserMessage("hi")])
+            self.assertEqual(self.tls.requests[-1]["path"], "/models/chat/completions")
+        self.client(inference, headers={"api-key": "caller"}).complete(messages=[UserMessage("hi")])
+        sent = self.tls.requests[-1]["headers"]
+        self.assertEqual((sent["api-key"], sent["authorization"]), ("caller", "Bearer " + KEY))
+        self.client(v1, model="m").complete(messages=[UserMessage("hi")], headers={"API-Key": "per-call"})
+        self.assertEqual(self.tls.requests[-1]["headers"]["api-key"], "per-call")
+        # The SDK samples' pattern: an empty key beside a key header the caller sets.
+        for url in (v1, inference, "https://api.openai.com/v1"):
+            with self.subTest(url=url):
+                self.client(url, AzureKeyCredential(""), model="m", headers={"api-key": KEY}).complete(
+                    messages=[UserMessage("hi")])
+                sent = self.tls.requests[-1]["headers"]
+                self.assertEqual((sent["api-key"], sent.get("authorization")), (KEY, None))
+        sent_before = len(self.tls.requests)
+        with self.assertRaisesRegex(ValueError, "the key is empty"):
+            self.client(v1, AzureKeyCredential(""), model="m").complete(messages=[UserMessage("hi")])
+        self.assertEqual(len(self.tls.requests), sent_before)
+        self.assertRaises(ValueError, AzureKeyCredential("k").update, "")
+
+    def test_azure_openai_v1_needs_a_model(self) -> None:
+        v1 = "https://res.openai.azure.com/openai/v1"
+        with self.assertRaisesRegex(ValueError, "model=<deployment name>"):
+            self.client(v1).complete(messages=[UserMessage("hi")])
+        with self.assertRaisesRegex(ValueError, "model=<deployment name>"):
+            self.client(v1, cls=EmbeddingsClient).embed(input=["x"])
+        self.assertEqual(self.tls.requests, [])
+        self.client(v1).complete(body={"messages": []})  # a raw body is the caller's own business
+        self.client(v1, model="d").complete(messages=[UserMessage("hi")])
+        self.client(v1, cls=EmbeddingsClient).embed(input=["x"], model="e")
+        self.assertEqual([json.loads(r["body"]).get("model") for r in self.tls.requests], [None, "d", "e"])
+
+    def test_model_info_from_the_model_list(self) -> None:
+        client = self.client("https://res.openai.azure.com/openai/v1/", model="my-deployment")
+        info = client.get_model_info()
+        self.assertEqual((info.model_name, info.model_provider_name, info.model_type), ("my-deployment", "org", None))
+        self.assertIs(client.get_model_info(), info)
+        self.assertEqual([r["path"] for r in self.tls.requests], ["/openai/v1/models"])
+        with self.assertRaisesRegex(ResourceNotFoundError, r"'gpt-5' is not listed.*gpt-4o, my-deployment"):
+            self.client("https://api.openai.com/v1", model="gpt-5").get_model_info()
+        with self.assertRaisesRegex(ResourceNotFoundError, "no model was given"):
+            self.client("https://api.openai.com/v1").get_model_info()
+        self.tls.default = json_reply({"object": "list", "data": [{"id": "llama", "owned_by": "me"}]})
+        self.assertEqual(self.client("https://models.github.ai/inference").get_model_info().model_name, "llama")
+
+    def test_load_client_refuses_kinds_without_info(self) -> None:
+        for url in ("https://res.openai.azure.com/openai/v1", "https://api.openai.com/v1",
+                    "https://models.github.ai/inference"):
+            with self.subTest(url=url):
+                with self.assertRaisesRegex(ValueError, "construct ChatCompletionsClient"):
+                    load_client(url, AzureKeyCredential(KEY))
+                with self.assertRaisesRegex(ValueError, "construct ChatCompletionsClient"):
+                    asyncio.run(load_async_client(url, AzureKeyCredential(KEY)))
+        self.assertEqual(self.tls.requests, [])
