@@ -2336,14 +2336,16 @@ class _Client:
     def _listed_model(self, call: Dict[str, Any]) -> ModelInfo:
         """The entry of ``GET /models`` whose id is the client's model (or the only one)."""
         listing = self._json_object(self._send("GET", "/models", None, call)[0]).get("data")
-        ids = [e.get("id") for e in listing if isinstance(e, Mapping)] if isinstance(listing, list) else []
+        entries: List[Mapping[str, Any]] = [e for e in listing if isinstance(e, Mapping)] \
+            if isinstance(listing, list) else []
+        ids = [e.get("id") for e in entries]
         wanted = self._defaults.get("model")
         if (wanted is None and len(ids) != 1) or (wanted is not None and wanted not in ids):
             offered = ", ".join(map(str, ids[:10])) + (", ..." if len(ids) > 10 else "") or "none"
             raise ResourceNotFoundError("{}; the endpoint lists: {}".format(
                 "no model was given to the client" if wanted is None else "model {!r} is not listed".format(wanted),
                 offered))
-        entry = listing[ids.index(wanted) if wanted is not None else 0]
+        entry = entries[ids.index(wanted) if wanted is not None else 0]
         return ModelInfo(model_name=entry.get("id"), model_provider_name=entry.get("owned_by"))
 
     def send_request(self, request: HttpRequest, *, stream: bool = False, **kwargs: Any) -> HttpResponse:

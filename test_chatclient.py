@@ -1431,6 +1431,11 @@ class RedirectTest(StubTest):
 
 
 _CERTIFICATE: List[str] = []
+# The test certificate's names: loopback, and the live services' hosts, reached through a CONNECT proxy
+# that tunnels them to a local server (see tunnel), so that clients see the real host names.
+CERTIFICATE_NAMES = ["IP:127.0.0.1", "DNS:*.openai.azure.com", "DNS:*.services.ai.azure.com",
+                     "DNS:*.cognitiveservices.azure.com", "DNS:models.github.ai", "DNS:api.openai.com",
+                     "DNS:*.models.ai.azure.com"]
 
 
 def make_certificate(test: unittest.TestCase) -> str:
@@ -1442,7 +1447,8 @@ def make_certificate(test: unittest.TestCase) -> str:
     try:
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path,
                         "-out", path + ".crt", "-days", "1", "-subj", "/CN=127.0.0.1",
-                        "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
+                        "-addext", "subjectAltName=" + ",".join(CERTIFICATE_NAMES)],
+                       check=True, capture_output=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         test.skipTest("no openssl command to make a test certificate")
     with open(path, "ab") as out, open(path + ".crt", "rb") as crt:
@@ -1764,10 +1770,12 @@ def fake_endpoint(stub: Stub) -> Callable[[BaseHTTPRequestHandler], None]:
     def answer(h: BaseHTTPRequestHandler) -> None:
         path = h.path.split("?")[0]
         body = json.loads(h.record["body"] or b"{}")  # type: ignore[attr-defined]
-        if path.endswith("/info"):
+        if path.endswith("/models"):
+            obj: Any = MODEL_LIST
+        elif path.endswith("/info"):
             kind = "embeddings" if path.startswith("/emb") else "image_embeddings" if path.startswith("/img") \
                 else "chat_completion"
-            obj: Any = {"model_name": "fake-model", "model_type": kind, "model_provider_name": "Fake"}
+            obj = {"model_name": "fake-model", "model_type": kind, "model_provider_name": "Fake"}
         elif path.endswith("embeddings"):
             obj = dict(EMBEDDINGS, data=[{"index": i, "embedding": [0.1, 0.2, 0.3, 0.4], "object": "embedding"}
                                          for i, _ in enumerate(body.get("input", []))])
@@ -1927,8 +1935,8 @@ class PromptTemplateTest(unittest.TestCase):
 
 
 class ReadmeTest(unittest.TestCase):
-    """Every Python block of README.md runs, against fake endpoints on 127.0.0.1:
-    https URLs go to a TLS stub (trusted through SSL_CERT_FILE), http ones to a plain one."""
+    """Every Python block of README.md runs, against fake endpoints on 127.0.0.1: https URLs
+    go through a CONNECT proxy to a TLS stub (trusted through SSL_CERT_FILE), http ones to a plain one."""
 
     def test_python_blocks_run(self) -> None:
         with open(os.path.join(HERE, "README.md"), encoding="utf-8") as f:
@@ -1939,14 +1947,18 @@ class ReadmeTest(unittest.TestCase):
         for stub in (plain, tls):
             stub.default = fake_endpoint(stub)
             self.addCleanup(stub.stop)
+        proxy = RawServer(tunnel([], to=("127.0.0.1", tls.server.server_address[1])))
+        self.addCleanup(proxy.stop)
         work = tempfile.mkdtemp()
         with open(os.path.join(work, "photo.png"), "wb") as f:
             f.write(b"\x89PNG fake")
-        env = dict(os.environ, PYTHONPATH=HERE, SSL_CERT_FILE=cert, AZURE_AI_CHAT_ENDPOINT=plain.url + "/models",
-                   AZURE_AI_CHAT_KEY=KEY)
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        env.update(PYTHONPATH=HERE, SSL_CERT_FILE=cert, https_proxy=proxy.url,
+                   AZURE_AI_CHAT_ENDPOINT="https://my-resource.openai.azure.com/openai/v1/",
+                   AZURE_AI_CHAT_MODEL="gpt-4o-mini", AZURE_AI_CHAT_KEY=KEY, AZURE_OPENAI_API_KEY=KEY,
+                   OPENAI_API_KEY=KEY, GITHUB_TOKEN=KEY)
         for block in blocks:
-            code = re.sub(r"https://[^/\"]+", tls.url, block)
-            code = re.sub(r"http://localhost:\d+", plain.url, code)
+            code = re.sub(r"http://localhost:\d+", plain.url, block)  # https URLs keep their hosts: see tunnel
             with self.subTest(block=block[:80]):
                 before = len(plain.requests) + len(tls.requests)
                 out = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True,
@@ -2178,17 +2190,19 @@ class EdgeTest(StubTest):
 # Endpoint kinds: the live endpoints that replaced the SDK's service
 # ---------------------------------------------------------------------------
 
-MODEL_LIST = {"object": "list", "data": [{"id": "gpt-4o", "object": "model", "created": 1715367049, "owned_by": "system"},
-                                         {"id": "my-deployment", "object": "model", "created": 1, "owned_by": "org"}]}
+MODEL_LIST = {"object": "list", "data": [
+    {"id": "gpt-4o", "object": "model", "created": 1715367049, "owned_by": "system"},
+    {"id": "my-deployment", "object": "model", "created": 1, "owned_by": "org"}]}
 
 
 class EndpointKindTest(unittest.TestCase):
     """Real host names, reached over https through a CONNECT proxy that tunnels every
-    connection to one local TLS server (certificates are not verified: the names are not ours)."""
+    connection to one local TLS server, whose certificate carries those names."""
 
     def setUp(self) -> None:
         clear_proxy_variables(self)
-        self.tls = TLSStub(make_certificate(self), self._answer)
+        self.cert = make_certificate(self)
+        self.tls = TLSStub(self.cert, self._answer)
         self.addCleanup(self.tls.stop)
         self.connects: List[bytes] = []
         proxy = RawServer(tunnel(self.connects, to=("127.0.0.1", self.tls.server.server_address[1])))
@@ -2202,7 +2216,7 @@ class EndpointKindTest(unittest.TestCase):
 
     def client(self, url: str, credential: Any = None, cls: Any = ChatCompletionsClient, **kw: Any) -> Any:
         client = cls(url, credential if credential is not None else AzureKeyCredential(KEY),
-                     connection_verify=False, retry_total=0, **BOUNDED, **kw)
+                     connection_verify=self.cert, retry_total=0, **BOUNDED, **kw)
         self.addCleanup(client.close)
         return client
 
