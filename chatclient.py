@@ -1468,6 +1468,7 @@ class _Options:
 
     connection_timeout: float = 300.0
     read_timeout: float = 300.0
+    timeout: float = 604800.0  # azure-core's: from sending to the response's headers, retries included
     retry_total: int = 3
     retry_backoff_factor: float = 0.8
     retry_backoff_max: float = 60.0
@@ -1648,24 +1649,24 @@ class _Transport:
             self._ssl_context = _ssl_context(self._verify)
         return self._ssl_context
 
-    def _connect(self, key: Tuple[str, str, int], options: _Options) -> http.client.HTTPConnection:
+    def _connect(self, key: Tuple[str, str, int], wait: Tuple[float, str]) -> http.client.HTTPConnection:
+        """A new connection to ``key``, given ``wait`` (seconds, and the setting that says so)."""
         scheme, host, port = key
         proxy = self._proxy(key)
         conn: http.client.HTTPConnection
         target_host, target_port = (proxy[0], proxy[1]) if proxy else (host, port)
         if scheme == "https":
-            conn = http.client.HTTPSConnection(target_host, target_port, timeout=options.connection_timeout,
-                                               context=self._context())
+            conn = http.client.HTTPSConnection(target_host, target_port, timeout=wait[0], context=self._context())
             if proxy:
                 conn.set_tunnel(host, port, headers=proxy[2])
         else:
-            conn = http.client.HTTPConnection(target_host, target_port, timeout=options.connection_timeout)
+            conn = http.client.HTTPConnection(target_host, target_port, timeout=wait[0])
         try:
             conn.connect()
         except socket.timeout as exc:
             _close_connection(conn)
-            raise ServiceRequestError("connecting to {}:{} timed out after {}s (connection_timeout)".format(
-                host, port, options.connection_timeout), error=exc) from None
+            raise ServiceRequestError("connecting to {}:{} timed out after {:g}s ({})".format(
+                host, port, *wait), error=exc) from None
         except (OSError, http.client.HTTPException) as exc:
             _close_connection(conn)
             raise ServiceRequestError("cannot connect to {}:{}: {}".format(host, port, _describe_exc(exc)),
@@ -1703,25 +1704,30 @@ class _Transport:
 
     # -- one exchange ----------------------------------------------------------
     def _exchange(self, request: HttpRequest, key: Tuple[str, str, int], target: str, body: _Body,
-                  options: _Options) -> HttpResponse:
-        """Send once to ``key`` (scheme, host, port) and read the status and headers.
+                  options: _Options, left: float) -> HttpResponse:
+        """Send once to ``key`` (scheme, host, port) and read the status and headers, within
+        ``left`` seconds (what remains of the call's ``timeout``).
 
         ``target`` is the path and query (the whole URL for a plain-http proxy).  A
         kept-alive connection that the server has closed is replaced by a fresh one,
         without counting a retry."""
+        connect_wait = min((options.connection_timeout, "connection_timeout"), (left, "timeout"))
+        header_wait = min((options.read_timeout, "read_timeout"), (left, "timeout"))
         for attempt in range(2):
             conn = self._acquire(key) if attempt == 0 else None
             reused = conn is not None
             if conn is None:
-                conn = self._connect(key, options)
+                conn = self._connect(key, connect_wait)
             try:
                 if conn.sock is not None:
-                    conn.sock.settimeout(options.read_timeout)
+                    conn.sock.settimeout(header_wait[0])
                 conn.putrequest(request.method, target)
                 for name, value in request.headers.items():
                     conn.putheader(name, value)
                 body.send(conn, request.method)
                 raw = conn.getresponse()
+                if conn.sock is not None:
+                    conn.sock.settimeout(options.read_timeout)  # the body: the longest silence between reads
             except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError) as exc:
                 _close_connection(conn)
                 if reused:
@@ -1729,8 +1735,7 @@ class _Transport:
                 raise ServiceResponseError("the connection broke: {}".format(_describe_exc(exc)), error=exc) from None
             except socket.timeout as exc:
                 _close_connection(conn)
-                raise ServiceResponseError("no response within {}s (read_timeout)".format(options.read_timeout),
-                                           error=exc) from None
+                raise ServiceResponseError("no response within {:g}s ({})".format(*header_wait), error=exc) from None
             except http.client.LineTooLong as exc:
                 _close_connection(conn)
                 raise ServiceResponseError("a response header line exceeds http.client's cap of 65536 bytes",
@@ -1753,7 +1758,11 @@ class _Transport:
         body = _Body(request.content)
         method, url = request.method, request.url
         retries = hops = 0
+        deadline = time.monotonic() + options.timeout
         while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ServiceResponseError("no response within {:g}s (timeout)".format(options.timeout))
             origin, target = _split_url(url)
             attempt = HttpRequest(method, url, headers=request.headers)
             attempt.content = request.content
@@ -1777,12 +1786,13 @@ class _Transport:
                 for name, value in proxy[2].items():
                     attempt.headers[name] = value
             try:
-                response = self._exchange(attempt, origin, target, body, options)
+                response = self._exchange(attempt, origin, target, body, options, left)
             except ServiceRequestError as exc:
-                if retries >= options.retry_total:
+                delay = _retry_delay(retries, None, options, deadline)
+                if delay is None:
                     raise
                 retries += 1
-                self._wait(retries, None, options, "{} {}: {}".format(method, url, exc))
+                _wait(retries, delay, options, str(exc))
                 continue
             status = response.status_code
             if options.logging_enable:
@@ -1792,22 +1802,14 @@ class _Transport:
                 url = self._redirect(response, method, url, hops, options)
                 hops += 1
                 continue
-            if status in _RETRY_STATUSES and retries < options.retry_total:
-                delay = _retry_after(response.headers)
-                _discard(response)
-                retries += 1
-                self._wait(retries, delay, options, "{} {}: status {}".format(method, url, status))
-                continue
+            if status in _RETRY_STATUSES:
+                delay = _retry_delay(retries, _retry_after(response.headers), options, deadline)
+                if delay is not None:
+                    _discard(response)
+                    retries += 1
+                    _wait(retries, delay, options, "{} {}".format(status, response.reason))
+                    continue
             return response
-
-    @staticmethod
-    def _wait(retry: int, delay: Optional[float], options: _Options, why: str) -> None:
-        if delay is None:
-            import random
-            delay = options.retry_backoff_factor * (2 ** (retry - 1)) * random.uniform(0.8, 1.2)
-        delay = max(0.0, min(delay, options.retry_backoff_max))
-        _logger().info("Retry %d of %d in %.2fs after %s", retry, options.retry_total, delay, why)
-        time.sleep(delay)
 
     @staticmethod
     def _redirect(response: HttpResponse, method: str, url: str, hops: int, options: _Options) -> str:
@@ -1833,6 +1835,24 @@ class _Transport:
             raise HttpResponseError("{} {} to {}: {}".format(status, response.reason, location, problem),
                                     response=response)
         return new_url
+
+
+def _retry_delay(retries: int, retry_after: Optional[float], options: _Options, deadline: float) -> Optional[float]:
+    """How long to wait before the next try (the server's wish, else jittered exponential
+    backoff, capped), or None when no try is left or the wait would end past the deadline."""
+    if retries >= options.retry_total:
+        return None
+    if retry_after is None:
+        import random
+        retry_after = options.retry_backoff_factor * (2 ** retries) * random.uniform(0.8, 1.2)
+    delay = max(0.0, min(retry_after, options.retry_backoff_max))
+    return None if time.monotonic() + delay >= deadline else delay
+
+
+def _wait(retry: int, delay: float, options: _Options, cause: str) -> None:
+    """Announce a retry on the ``chatclient`` logger (INFO), then sleep until it."""
+    _logger().info("%s: retrying in %.1f s, %d of %d", cause, delay, retry, options.retry_total)
+    time.sleep(delay)
 
 
 def _discard(response: HttpResponse) -> None:

@@ -1219,9 +1219,8 @@ class TransportTest(StubTest):
         with self.assertLogs("chatclient", level="INFO") as logs:
             self.client.complete(messages=[UserMessage("hi")])
         self.assertEqual(len(logs.output), 2)
-        self.assertIn("Retry 1 of 3", logs.output[0])
-        self.assertIn("status 503", logs.output[0])
-        self.assertIn("status 429", logs.output[1])
+        self.assertIn("503 Service Unavailable: retrying in 0.0 s, 1 of 3", logs.output[0])
+        self.assertIn("429 Too Many Requests: retrying in 0.0 s, 2 of 3", logs.output[1])
         self.assertNotIn(KEY, "".join(logs.output))
 
     def test_per_call_timeout_overrides_the_client(self) -> None:
@@ -1230,6 +1229,20 @@ class TransportTest(StubTest):
         started = time.monotonic()
         with self.assertRaises(ServiceResponseError):
             client.complete(messages=[UserMessage("hi")], read_timeout=0.2)
+        self.assertLess(time.monotonic() - started, 2)
+
+    def test_timeout_bounds_the_call_retries_included(self) -> None:
+        self.stub.default = json_reply({"error": {"code": "Busy", "message": "later"}}, 503, retry_after_ms="200")
+        client = self.make_client(retry_total=10, timeout=0.5)
+        with self.assertRaises(HttpResponseError) as cm:
+            client.complete(messages=[UserMessage("hi")])
+        self.assertEqual(cm.exception.status_code, 503)  # the last answer, not a wait past the deadline
+        self.assertIn(len(self.stub.requests), (2, 3))
+        server = self.raw(lambda conn: (read_request(conn), server.release.wait(WAIT)))
+        client = self.make_client(url=server.url, read_timeout=WAIT)
+        started = time.monotonic()
+        with self.assertRaisesRegex(ServiceResponseError, r"no response within 0.3s \(timeout\)"):
+            client.complete(messages=[UserMessage("hi")], timeout=0.3)
         self.assertLess(time.monotonic() - started, 2)
 
     def test_retries_honour_each_retry_header(self) -> None:
