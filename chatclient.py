@@ -1649,8 +1649,8 @@ class _Transport:
             self._ssl_context = _ssl_context(self._verify)
         return self._ssl_context
 
-    def _connect(self, key: Tuple[str, str, int], wait: Tuple[float, str]) -> http.client.HTTPConnection:
-        """A new connection to ``key``, given ``wait`` (seconds, and the setting that says so)."""
+    def _connect(self, key: Tuple[str, str, int], wait: Tuple[float, str, float]) -> http.client.HTTPConnection:
+        """A new connection to ``key`` within ``wait`` (seconds, the setting that limits it, its value)."""
         scheme, host, port = key
         proxy = self._proxy(key)
         conn: http.client.HTTPConnection
@@ -1665,8 +1665,8 @@ class _Transport:
             conn.connect()
         except socket.timeout as exc:
             _close_connection(conn)
-            raise ServiceRequestError("connecting to {}:{} timed out after {:g}s ({})".format(
-                host, port, *wait), error=exc) from None
+            raise ServiceRequestError("connecting to {}:{} timed out ({}={:g}s)".format(
+                host, port, wait[1], wait[2]), error=exc) from None
         except (OSError, http.client.HTTPException) as exc:
             _close_connection(conn)
             raise ServiceRequestError("cannot connect to {}:{}: {}".format(host, port, _describe_exc(exc)),
@@ -1711,8 +1711,11 @@ class _Transport:
         ``target`` is the path and query (the whole URL for a plain-http proxy).  A
         kept-alive connection that the server has closed is replaced by a fresh one,
         without counting a retry."""
-        connect_wait = min((options.connection_timeout, "connection_timeout"), (left, "timeout"))
-        header_wait = min((options.read_timeout, "read_timeout"), (left, "timeout"))
+        # (seconds to wait, the setting that limits it, its value)
+        connect_wait = min((options.connection_timeout, "connection_timeout", options.connection_timeout),
+                           (left, "timeout", options.timeout))
+        header_wait = min((options.read_timeout, "read_timeout", options.read_timeout),
+                          (left, "timeout", options.timeout))
         for attempt in range(2):
             conn = self._acquire(key) if attempt == 0 else None
             reused = conn is not None
@@ -1735,7 +1738,8 @@ class _Transport:
                 raise ServiceResponseError("the connection broke: {}".format(_describe_exc(exc)), error=exc) from None
             except socket.timeout as exc:
                 _close_connection(conn)
-                raise ServiceResponseError("no response within {:g}s ({})".format(*header_wait), error=exc) from None
+                raise ServiceResponseError("no response in time ({}={:g}s)".format(*header_wait[1:]),
+                                           error=exc) from None
             except http.client.LineTooLong as exc:
                 _close_connection(conn)
                 raise ServiceResponseError("a response header line exceeds http.client's cap of 65536 bytes",
@@ -1762,7 +1766,7 @@ class _Transport:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise ServiceResponseError("no response within {:g}s (timeout)".format(options.timeout))
+                raise ServiceResponseError("no response in time (timeout={:g}s)".format(options.timeout))
             origin, target = _split_url(url)
             attempt = HttpRequest(method, url, headers=request.headers)
             attempt.content = request.content
