@@ -27,6 +27,7 @@ import dataclasses
 import datetime
 import functools
 import http.client
+import io
 import json
 import operator
 import os
@@ -1747,6 +1748,9 @@ class _Transport:
             except (OSError, http.client.HTTPException) as exc:
                 _close_connection(conn)
                 raise ServiceResponseError("the response broke: {}".format(_describe_exc(exc)), error=exc) from None
+            except BaseException:  # interrupted (Ctrl-C, a cancelled task): the connection is closed at once
+                _close_connection(conn)
+                raise
             return HttpResponse(request, raw, functools.partial(self._release, key, conn),
                                 options.max_response_bytes, conn.sock)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -2947,75 +2951,247 @@ def _demo_server() -> Tuple[str, Callable[[], None]]:
     return "http://127.0.0.1:{}".format(server.server_address[1]), stop
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """``python chatclient.py [options] PROMPT``: ask a chat endpoint, print the answer."""
+# Where the command line finds its endpoint, key and model when --endpoint is not given: the
+# first set whose endpoint variable is set (OpenAI's: or whose key is), taken as a whole.
+_CLI_ENVIRONMENT = (  # (endpoint variable, key variable, model variable, default endpoint)
+    ("AZURE_AI_CHAT_ENDPOINT", "AZURE_AI_CHAT_KEY", "AZURE_AI_CHAT_MODEL", None),
+    ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", None, None),
+    ("OPENAI_BASE_URL", "OPENAI_API_KEY", None, "https://api.openai.com/v1"),
+)
+
+
+class _UsageError(Exception):
+    """Bad command-line usage, found before anything is sent (exit 2)."""
+
+
+def _cli_parser() -> Any:
     import argparse
+    variables = "; ".join("{} / {}{}{}".format(e, k, " / " + m if m else "", " (default {})".format(d) if d else "")
+                          for e, k, m, d in _CLI_ENVIRONMENT)
     parser = argparse.ArgumentParser(
-        prog="chatclient", description="Ask a chat-completions endpoint (Azure AI Inference or any "
-        "OpenAI-compatible one) and print the answer as it streams in.",
-        epilog="Endpoint, key and model default to $AZURE_AI_CHAT_ENDPOINT, $AZURE_AI_CHAT_KEY and "
-        "$AZURE_AI_CHAT_MODEL.  Exit status: 0 done, 1 service or connection error, 2 bad usage.")
-    parser.add_argument("prompt", help="the prompt; '-' reads it from standard input; 'info' prints the model info")
-    parser.add_argument("--endpoint", default=os.environ.get("AZURE_AI_CHAT_ENDPOINT"), help="endpoint URL")
-    parser.add_argument("--key", default=os.environ.get("AZURE_AI_CHAT_KEY"), help="API key")
-    parser.add_argument("--model", default=os.environ.get("AZURE_AI_CHAT_MODEL"), help="model or deployment name")
-    parser.add_argument("--system", help="a system message to put first")
+        prog="chatclient", description="Ask a chat-completions endpoint (Azure OpenAI, Foundry, GitHub Models, "
+        "OpenAI or any OpenAI-compatible one) and print the answer as it streams in.  With no prompt on a "
+        "terminal: a conversation (/exit or Ctrl-D ends it, Ctrl-C stops an answer).",
+        epilog="Without --endpoint, endpoint, key and model come from the first of these sets of environment "
+        "variables whose endpoint is set: {}.  An Azure OpenAI or Foundry resource URL without a path means its "
+        "/openai/v1 API.  Exit status: 0 done, 1 service or connection error, 2 bad usage, "
+        "130 interrupted.".format(variables))
+    parser.add_argument("prompt", nargs="?", help="the prompt; '-' reads it from standard input")
+    parser.add_argument("--endpoint", help="endpoint URL (then the key comes only from --key)")
+    parser.add_argument("--key", help="API key")
+    parser.add_argument("--model", help="model or deployment name")
+    parser.add_argument("--system", help="a system message, for the whole conversation")
     parser.add_argument("--temperature", type=float)
     parser.add_argument("--max-tokens", type=int)
-    parser.add_argument("--api-version", default=DEFAULT_API_VERSION,
-                        help="api-version query ('' for none, as OpenAI wants)")
-    parser.add_argument("--retries", type=int, default=3, help="retries on connect errors and 408/429/5xx")
+    parser.add_argument("--api-version", help="api-version query ('' for none; default: the endpoint's kind decides)")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="the longest wait for the answer to "
+                        "start (connecting and retries included), then the longest silence in it")
+    parser.add_argument("--retries", type=int, default=3, help="retries on connect errors and 408/429/5xx (3)")
     parser.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
-    parser.add_argument("--json", action="store_true", help="print the raw JSON response")
+    parser.add_argument("--json", action="store_true", help="print the whole response as JSON")
+    parser.add_argument("--info", action="store_true", help="print the model behind the endpoint")
+    parser.add_argument("--verbose", action="store_true", help="say which kind of endpoint, and each request id")
     parser.add_argument("--demo", action="store_true", help="answer from a built-in local endpoint (no network)")
-    args = parser.parse_args(argv)
+    return parser
 
-    stop: Optional[Callable[[], None]] = None
-    if args.demo:
-        args.endpoint, stop = _demo_server()
-        args.key = args.key or "demo-key"
-    if not args.endpoint:
-        parser.print_usage(sys.stderr)
-        print("chatclient: error: no endpoint: pass --endpoint or set AZURE_AI_CHAT_ENDPOINT", file=sys.stderr)
-        return _EXIT_USAGE
-    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+
+def _cli_endpoint(args: Any, environ: Mapping[str, str]) -> Tuple[str, Optional[str], Optional[str]]:
+    """(endpoint, key, model) from the flags, else from the first set of environment variables."""
+    endpoint, key, model = args.endpoint, args.key, args.model
+    if not endpoint:
+        for endpoint_var, key_var, model_var, default in _CLI_ENVIRONMENT:
+            endpoint = environ.get(endpoint_var) or (default if environ.get(key_var) else None)
+            if endpoint:
+                key = key or environ.get(key_var) or None
+                model = model or (environ.get(model_var) if model_var else None) or None
+                break
+        else:
+            raise _UsageError("no endpoint: pass --endpoint or set one of " + ", ".join(
+                e[0] for e in _CLI_ENVIRONMENT))
+    parts = urlsplit(endpoint)
+    if re.fullmatch(_AZURE_HOSTS, (parts.hostname or "").lower()) and parts.path.strip("/") == "":
+        endpoint = endpoint.split("?")[0].rstrip("/") + "/openai/v1"  # a resource: its OpenAI v1 API
+    return endpoint, key, model
+
+
+class _Status:
+    """What the command line shows on stderr besides errors: a waiting indicator (on a
+    terminal only, erased when the answer starts), retry lines, and --verbose notes."""
+
+    def __init__(self) -> None:
+        self._terminal = sys.stderr.isatty()
+        self._shown = False
+
+    def waiting(self) -> None:
+        if self._terminal and not self._shown:
+            sys.stderr.write("...")
+            sys.stderr.flush()
+            self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self._shown = False
+
+    def line(self, text: str) -> None:
+        shown = self._shown
+        self.clear()
+        print("chatclient: " + text, file=sys.stderr, flush=True)
+        if shown:
+            self.waiting()
+
+
+def _announce_retries(status: _Status) -> None:
+    """Retries (the chatclient logger's INFO lines) as status lines on stderr."""
+    import logging
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            status.line(record.getMessage())
+    logger = logging.getLogger("chatclient")
+    logger.addHandler(Handler(logging.INFO))
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _print_json(model: Model) -> None:
+    _write(json.dumps(model.as_dict(), indent=2, ensure_ascii=False) + "\n")
+
+
+def _answer(args: Any, client: ChatCompletionsClient, messages: List[Any], status: _Status,
+            parts: List[str]) -> None:
+    """Ask for one answer to ``messages`` and print it; its text is appended to ``parts``
+    as it arrives, so an interrupted answer keeps what came."""
+    request_id = _request_id()
+    if args.verbose:
+        status.line("request id " + request_id)
+    status.waiting()
+    call: Dict[str, Any] = {"headers": {"x-ms-client-request-id": request_id}}
     try:
-        credential = AzureKeyCredential(args.key) if args.key else None
-        with ChatCompletionsClient(args.endpoint, credential, model=args.model, api_version=args.api_version,
-                                   temperature=args.temperature, max_tokens=args.max_tokens,
-                                   retry_total=args.retries) as client:
-            if args.prompt == "info":
-                info = client.get_model_info()
-                print(info if args.json else "{} ({}, {})".format(
-                    info.model_name, getattr(info.model_type, "value", info.model_type), info.model_provider_name))
-                return _EXIT_OK
-            messages: List[Any] = [SystemMessage(args.system)] if args.system else []
-            messages.append(UserMessage(prompt))
-            if args.no_stream or args.json:
-                result = client.complete(messages=messages, stream=True if not args.no_stream else None)
-                if args.json:
-                    final = result if isinstance(result, ChatCompletions) else result.get_final_completion()
-                    print(final)
-                else:
-                    print(result.choices[0].message.content if result.choices else "")
-                return _EXIT_OK
-            with client.complete(messages=messages, stream=True) as updates:
-                for update in updates:
-                    for choice in update.choices or ():
-                        if choice.delta is not None and choice.delta.content:
-                            sys.stdout.write(choice.delta.content)
-                            sys.stdout.flush()
-            sys.stdout.write("\n")
+        if args.no_stream:
+            result = client.complete(messages=messages, **call)
+            status.clear()
+            text = (result.choices[0].message.content if result.choices and result.choices[0].message else "") or ""
+            parts.append(text)
+            _print_json(result) if args.json else _write(text + "\n")
+            return
+        with client.complete(messages=messages, stream=True, **call) as stream:
+            for update in stream:
+                for choice in update.choices or ():
+                    content = choice.delta.content if choice.delta is not None and choice.index in (0, None) else None
+                    if content:
+                        status.clear()
+                        parts.append(content)
+                        if not args.json:
+                            _write(content)
+            if args.json:
+                _print_json(stream.get_final_completion())
+        if not args.json:
+            _write("\n")
+    finally:
+        status.clear()
+
+
+def _conversation(args: Any, client: ChatCompletionsClient, history: List[Any], status: _Status) -> int:
+    """Turns until /exit or end of input; Ctrl-C stops the answer under way and keeps what came of it."""
+    try:
+        import readline  # noqa: F401  (line editing and history for input(), where the platform has it)
+    except ImportError:  # pragma: no cover
+        pass
+    while True:
+        try:
+            line = input("> ").strip()
+        except EOFError:
+            _write("\n")
             return _EXIT_OK
-    except (ValueError, TypeError) as exc:
-        print("chatclient: error: {}".format(exc), file=sys.stderr)
-        return _EXIT_USAGE
+        except KeyboardInterrupt:
+            _write("\n")
+            continue
+        if line in ("/exit", "/quit"):
+            return _EXIT_OK
+        if not line:
+            continue
+        history.append(UserMessage(line))
+        parts: List[str] = []
+        try:
+            _answer(args, client, history, status, parts)
+        except KeyboardInterrupt:
+            _write("\n")
+        except AzureError as exc:
+            status.line(_one_line(exc))
+        if parts:
+            history.append(AssistantMessage("".join(parts)))
+        else:
+            history.pop()  # no answer: the question is asked again or not at all
+
+
+def _one_line(exc: AzureError) -> str:
+    text = str(exc)
+    return "{}: {}".format(type(exc).__name__, text.splitlines()[0] if text else "")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """``python chatclient.py [options] [PROMPT]``: ask a chat endpoint, print the answer."""
+    parser = _cli_parser()
+    args = parser.parse_args(argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")  # what the terminal cannot show becomes '?', never an error
+    stop: Optional[Callable[[], None]] = None
+    status = _Status()
+    try:
+        if args.demo:
+            args.endpoint, stop = _demo_server()
+            args.key = args.key or "demo-key"
+        try:  # checking the arguments: nothing has been sent yet
+            endpoint, key, model = _cli_endpoint(args, os.environ)
+            if args.prompt is None and not args.info and not sys.stdin.isatty():
+                raise _UsageError("no prompt: give one, or '-' to read it from standard input")
+            kind = _endpoint_kind(endpoint)
+            if kind.model_required and not model:
+                raise _UsageError("{} endpoints need the deployment: pass --model <deployment name>".format(kind.name))
+            timeouts = {} if args.timeout is None else dict(
+                timeout=args.timeout, connection_timeout=args.timeout, read_timeout=args.timeout)
+            client = ChatCompletionsClient(
+                endpoint, AzureKeyCredential(key) if key else None, model=model, temperature=args.temperature,
+                max_tokens=args.max_tokens, retry_total=args.retries,
+                **({} if args.api_version is None else {"api_version": args.api_version}), **timeouts)
+        except (_UsageError, ValueError, TypeError) as exc:
+            parser.print_usage(sys.stderr)
+            print("chatclient: error: {}".format(exc), file=sys.stderr)
+            return _EXIT_USAGE
+        _announce_retries(status)
+        if args.verbose:
+            status.line("{} endpoint {}".format(kind.name, endpoint.split("?")[0]))
+        with client:
+            if args.info:
+                info = client.get_model_info()
+                if args.json:
+                    _print_json(info)
+                else:
+                    about = [str(getattr(v, "value", v)) for v in (info.model_type, info.model_provider_name) if v]
+                    _write("{}{}\n".format(info.model_name, " ({})".format(", ".join(about)) if about else ""))
+                return _EXIT_OK
+            history: List[Any] = [SystemMessage(args.system)] if args.system else []
+            if args.prompt is None:
+                return _conversation(args, client, history, status)
+            history.append(UserMessage(sys.stdin.read() if args.prompt == "-" else args.prompt))
+            _answer(args, client, history, status, [])
+            return _EXIT_OK
     except AzureError as exc:
-        print("chatclient: {}: {}".format(type(exc).__name__, str(exc).splitlines()[0] if str(exc) else ""),
-              file=sys.stderr)
+        status.line(_one_line(exc))
         return _EXIT_SERVICE
     except KeyboardInterrupt:
+        status.clear()
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): end quietly, as head expects
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return _EXIT_OK
     finally:
         if stop is not None:
             stop()

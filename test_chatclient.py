@@ -1707,13 +1707,55 @@ class AsyncTest(StubTest):
 # Command line
 # ---------------------------------------------------------------------------
 
+CLI = [sys.executable, os.path.join(HERE, "chatclient.py")]
+CLI_VARIABLES = ("AZURE_AI_CHAT_ENDPOINT", "AZURE_AI_CHAT_KEY", "AZURE_AI_CHAT_MODEL", "AZURE_OPENAI_ENDPOINT",
+                 "AZURE_OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY")
+
+
+def cli_environment(env: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """This environment without the variables the command line reads (and proxies), plus ``env``."""
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in CLI_VARIABLES and not k.lower().endswith("_proxy")}
+    environment.update(env or {})
+    return environment
+
+
+def hanging_address(test: unittest.TestCase) -> str:
+    """An http URL whose connects hang (a listener with a full backlog), or skip the test."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    test.addCleanup(listener.close)
+    for _ in range(8):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(listener.getsockname())
+        test.addCleanup(s.close)
+    probe = socket.socket()
+    test.addCleanup(probe.close)
+    probe.settimeout(0.2)
+    try:
+        probe.connect(listener.getsockname())
+    except socket.timeout:
+        return "http://127.0.0.1:%d" % listener.getsockname()[1]
+    test.skipTest("this kernel accepts connections despite a full backlog")
+    raise AssertionError("unreachable")
+
+
 class CommandLineTest(StubTest):
     def cli(self, *args: str, stdin: str = "",
             env: Optional[Dict[str, str]] = None) -> "subprocess.CompletedProcess[str]":
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("AZURE_AI_CHAT")}
-        environment.update(env or {})
-        return subprocess.run([sys.executable, os.path.join(HERE, "chatclient.py")] + list(args), input=stdin,
-                              capture_output=True, text=True, timeout=60, env=environment)
+        return subprocess.run(CLI + list(args), input=stdin, capture_output=True, text=True, timeout=60,
+                              env=cli_environment(env))
+
+    def start(self, *args: str, env: Optional[Dict[str, str]] = None) -> "subprocess.Popen[bytes]":
+        process = subprocess.Popen(CLI + list(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, env=cli_environment(env))
+        self.addCleanup(process.wait, WAIT)
+        self.addCleanup(process.kill)
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            self.addCleanup(pipe.close)  # type: ignore[union-attr]
+        return process
 
     def test_demo_streams_offline(self) -> None:
         out = self.cli("--demo", "hello offline world")
@@ -1742,7 +1784,7 @@ class CommandLineTest(StubTest):
         self.assertEqual(json.loads(out.stdout)["id"], "chatcmpl-1")
         self.stub.reply(json_reply({"model_name": "phi-4", "model_type": "chat_completion",
                                     "model_provider_name": "Microsoft"}))
-        out = self.cli("--endpoint", self.stub.url, "--key", KEY, "info")
+        out = self.cli("--endpoint", self.stub.url, "--key", KEY, "--info")
         self.assertEqual(out.stdout, "phi-4 (chat_completion, Microsoft)\n")
 
     def test_exit_codes(self) -> None:
@@ -1761,6 +1803,183 @@ class CommandLineTest(StubTest):
         self.assertEqual(out.returncode, 2)
         self.assertNotIn(KEY, out.stderr)
         self.assertIn("usage", self.cli("--help").stdout)
+
+    def test_help_names_the_variables_in_the_order_they_are_read(self) -> None:
+        text = " ".join(self.cli("--help").stdout.split())
+        found = [re.search(r"(?<![A-Z_])" + name, text) for name in CLI_VARIABLES]
+        self.assertNotIn(None, found, text)
+        positions = [m.start() for m in found if m]
+        self.assertEqual(positions, sorted(positions))
+
+    def test_each_environment_set_alone(self) -> None:
+        self.stub.default = chunked([sse(chunk("ok", "stop"))])
+        out = self.cli("hi", env={"AZURE_AI_CHAT_ENDPOINT": self.stub.url + "/models", "AZURE_AI_CHAT_KEY": KEY,
+                                  "AZURE_AI_CHAT_MODEL": "phi-4"})
+        self.assertEqual((out.returncode, out.stdout), (0, "ok\n"), out.stderr)
+        sent = self.stub.requests[-1]
+        self.assertEqual(sent["path"], "/models/chat/completions?api-version=2024-05-01-preview")
+        self.assertEqual((sent["headers"]["api-key"], self.stub.body()["model"]), (KEY, "phi-4"))
+        out = self.cli("hi", env={"OPENAI_BASE_URL": self.stub.url + "/v1", "OPENAI_API_KEY": KEY})
+        self.assertEqual((out.returncode, out.stdout), (0, "ok\n"), out.stderr)
+        sent = self.stub.requests[-1]
+        self.assertEqual((sent["path"], sent["headers"]["authorization"]), ("/v1/chat/completions", "Bearer " + KEY))
+        self.assertNotIn("api-key", sent["headers"])
+        # Azure OpenAI and OpenAI's own default host: real names, through a CONNECT proxy to a local TLS server.
+        cert = make_certificate(self)
+        tls = TLSStub(cert, chunked([sse(chunk("ok", "stop"))]))
+        self.addCleanup(tls.stop)
+        connects: List[bytes] = []
+        proxy = RawServer(tunnel(connects, to=("127.0.0.1", tls.server.server_address[1])))
+        self.addCleanup(proxy.stop)
+        through = {"https_proxy": proxy.url, "SSL_CERT_FILE": cert}
+        out = self.cli("--model", "my-deployment", "hi", env=dict(
+            through, AZURE_OPENAI_ENDPOINT="https://res.openai.azure.com/", AZURE_OPENAI_API_KEY=KEY))
+        self.assertEqual((out.returncode, out.stdout), (0, "ok\n"), out.stderr)
+        sent = tls.requests[-1]
+        self.assertEqual((sent["path"], sent["headers"]["api-key"]), ("/openai/v1/chat/completions", KEY))
+        self.assertEqual(json.loads(sent["body"])["model"], "my-deployment")
+        self.assertTrue(connects[-1].startswith(b"CONNECT res.openai.azure.com:443 "))
+        out = self.cli("--model", "gpt-4o-mini", "hi", env=dict(through, OPENAI_API_KEY=KEY))
+        self.assertEqual((out.returncode, out.stdout), (0, "ok\n"), out.stderr)
+        self.assertEqual(tls.requests[-1]["path"], "/v1/chat/completions")
+        self.assertTrue(connects[-1].startswith(b"CONNECT api.openai.com:443 "))
+        out = self.cli("hi", env={"AZURE_OPENAI_ENDPOINT": "https://res.openai.azure.com", "AZURE_OPENAI_API_KEY": KEY})
+        self.assertEqual(out.returncode, 2)  # the v1 API needs --model: found before sending
+        self.assertIn("--model", out.stderr)
+
+    def test_an_explicit_endpoint_never_gets_a_key_from_the_environment(self) -> None:
+        out = self.cli("--endpoint", self.stub.url, "--no-stream", "hi",
+                       env={"OPENAI_API_KEY": KEY, "AZURE_AI_CHAT_KEY": KEY})
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertNotIn("api-key", self.stub.requests[-1]["headers"])
+        self.assertNotIn("authorization", self.stub.requests[-1]["headers"])
+
+    def test_json_is_utf8_and_an_ascii_stdout_gets_replacements(self) -> None:
+        answer = dict(CHAT, choices=[{"index": 0, "finish_reason": "stop",
+                                      "message": {"role": "assistant", "content": "caf\u00e9 \u2603 done"}}])
+        self.stub.default = json_reply(answer)
+        out = self.cli("--endpoint", self.stub.url, "--no-stream", "--json", "hi")
+        self.assertIn('"content": "caf\u00e9 \u2603 done"', out.stdout)
+        process = subprocess.run(CLI + ["--endpoint", self.stub.url, "--no-stream", "hi"], capture_output=True,
+                                 timeout=60, env=cli_environment({"PYTHONIOENCODING": "ascii"}))
+        self.assertEqual((process.returncode, process.stdout), (0, b"caf? ? done\n"), process.stderr)
+
+    def test_a_pipe_closed_early_ends_quietly(self) -> None:
+        self.stub.default = chunked([sse(*(chunk("word%d " % i) for i in range(5000)), chunk("", "stop"))])
+        process = self.start("--endpoint", self.stub.url, "hi")
+        self.assertEqual(process.stdout.read(20), b"word0 word1 word2 wo")  # type: ignore[union-attr]
+        process.stdout.close()  # type: ignore[union-attr]
+        self.assertEqual(process.wait(WAIT), 0)
+        self.assertEqual(process.stderr.read(), b"")  # type: ignore[union-attr]
+
+    def test_ctrl_c_while_reading_stdin_and_during_a_stream(self) -> None:
+        import signal
+        process = self.start("--endpoint", self.stub.url, "--verbose", "-")
+        self.assertIn(b"endpoint", process.stderr.readline())  # type: ignore[union-attr]  (then it reads stdin)
+        process.send_signal(signal.SIGINT)
+        self.assertEqual(process.wait(WAIT), 130)
+        self.assertNotIn(b"Traceback", process.stderr.read())  # type: ignore[union-attr]
+        closed = threading.Event()
+
+        def first_then_wait(h: BaseHTTPRequestHandler) -> None:
+            start_chunked(h)
+            write_chunk(h, sse(chunk("first"), done=False))
+            if h.rfile.read(1) == b"":  # returns when the client closes the connection
+                closed.set()
+        self.stub.default = first_then_wait
+        process = self.start("--endpoint", self.stub.url, "hi")
+        self.assertEqual(process.stdout.read(5), b"first")  # type: ignore[union-attr]
+        process.send_signal(signal.SIGINT)
+        self.assertEqual(process.wait(WAIT), 130)
+        self.assertNotIn(b"Traceback", process.stderr.read())  # type: ignore[union-attr]
+        self.assertTrue(closed.wait(WAIT))
+
+    def test_timeout_and_retry_lines(self) -> None:
+        started = time.monotonic()
+        out = self.cli("--endpoint", hanging_address(self), "--timeout", "1", "hi")
+        self.assertLess(time.monotonic() - started, 3)
+        self.assertEqual(out.returncode, 1)
+        self.assertEqual(out.stderr.count("\n"), 1, out.stderr)
+        self.assertIn("timeout=1s", out.stderr)
+        self.stub.default = json_reply({"error": {"code": "Busy", "message": "later"}}, 429, retry_after_ms="300")
+        started = time.monotonic()
+        out = self.cli("--endpoint", self.stub.url, "--timeout", "1", "--retries", "9", "hi")
+        self.assertLess(time.monotonic() - started, 3)
+        self.assertEqual(out.returncode, 1)
+        lines = out.stderr.splitlines()
+        retries = [line for line in lines if "retrying" in line]
+        self.assertEqual(len(retries), len(self.stub.requests) - 1)
+        self.assertGreaterEqual(len(retries), 1)
+        self.assertEqual(retries[0], "chatclient: 429 Too Many Requests: retrying in 0.3 s, 1 of 9")
+        self.assertEqual(len(lines), len(retries) + 1)  # and the error itself
+        self.assertIn("HttpResponseError", lines[-1])
+
+    def test_a_bug_is_a_traceback_not_usage(self) -> None:
+        code = ("import sys, chatclient\n"
+                "chatclient.ChatCompletionsClient.complete = lambda *a, **k: 1 / 0\n"
+                "sys.exit(chatclient.main(['--endpoint', 'http://127.0.0.1:9', 'hi']))\n")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                             env=cli_environment({"PYTHONPATH": HERE}))
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("ZeroDivisionError", out.stderr)
+        self.assertIn("Traceback", out.stderr)
+
+    def test_a_conversation_over_a_terminal(self) -> None:
+        import pty
+        answers = iter(["Paris.", "About 2.1 million.", "You are welcome."])
+        self.stub.default = lambda h: chunked([sse(chunk(next(answers), "stop"))])(h)
+        closed = threading.Event()
+
+        def first_then_wait(h: BaseHTTPRequestHandler) -> None:  # the fourth answer: Ctrl-C stops it
+            start_chunked(h)
+            write_chunk(h, sse(chunk("Well, "), done=False))
+            if h.rfile.read(1) == b"":
+                closed.set()
+        leader, follower = pty.openpty()
+        self.addCleanup(os.close, leader)
+        process = subprocess.Popen(CLI + ["--endpoint", self.stub.url, "--system", "Be brief."], stdin=follower,
+                                   stdout=follower, stderr=follower, env=cli_environment({"TERM": "dumb"}))
+        os.close(follower)
+        self.addCleanup(process.kill)
+        screen = b""
+
+        def until(text: bytes) -> None:
+            nonlocal screen
+            import select
+            deadline = time.monotonic() + WAIT
+            while text not in screen:
+                ready, _, _ = select.select([leader], [], [], max(0.0, deadline - time.monotonic()))
+                self.assertTrue(ready, "waited for %r; the screen shows %r" % (text, screen))
+                screen += os.read(leader, 4096)
+        for question, answer in [("Capital of France?", b"Paris."), ("Its population?", b"About 2.1 million."),
+                                 ("Thanks!", b"You are welcome.")]:
+            until(b"> ")
+            screen = b""
+            os.write(leader, question.encode() + b"\n")
+            until(answer)
+        until(b"> ")
+        self.stub.default = first_then_wait
+        screen = b""
+        os.write(leader, b"And then?\n")
+        until(b"Well, ")
+        import signal
+        process.send_signal(signal.SIGINT)
+        self.assertTrue(closed.wait(WAIT))  # the connection of the stopped answer is closed
+        until(b"> ")
+        self.stub.default = chunked([sse(chunk("Bye.", "stop"))])
+        os.write(leader, b"Bye\n")
+        until(b"Bye.")
+        until(b"> ")
+        os.write(leader, b"/exit\n")
+        self.assertEqual(process.wait(WAIT), 0)
+        histories = [[(m["role"], m["content"]) for m in json.loads(r["body"])["messages"]] for r in self.stub.requests]
+        self.assertEqual(histories[-1][-3:], [("user", "And then?"), ("assistant", "Well, "), ("user", "Bye")])
+        self.assertEqual(histories[:3], [
+            [("system", "Be brief."), ("user", "Capital of France?")],
+            [("system", "Be brief."), ("user", "Capital of France?"), ("assistant", "Paris."),
+             ("user", "Its population?")],
+            [("system", "Be brief."), ("user", "Capital of France?"), ("assistant", "Paris."),
+             ("user", "Its population?"), ("assistant", "About 2.1 million."), ("user", "Thanks!")]])
 
 
 # ---------------------------------------------------------------------------
