@@ -71,7 +71,7 @@ __all__ = [
     # errors
     "AzureError", "ServiceRequestError", "ServiceResponseError", "HttpResponseError",
     "DecodeError", "ClientAuthenticationError", "ResourceNotFoundError",
-    "ResourceExistsError", "ResourceNotModifiedError", "TooManyRedirectsError",
+    "ResourceExistsError", "ResourceNotModifiedError", "TooManyRedirectsError", "CredentialUnavailableError",
     "ODataV4Format",
     # enums
     "ChatRole", "CompletionsFinishReason", "ChatCompletionsToolChoicePreset",
@@ -90,6 +90,9 @@ __all__ = [
     "ImageEmbeddingInput",
     # auth
     "AzureKeyCredential", "AccessToken", "ApiKeyAuth", "BearerTokenAuth",
+    # keyless credentials (azure.identity's names)
+    "ManagedIdentityCredential", "WorkloadIdentityCredential", "ClientSecretCredential", "EnvironmentCredential",
+    "AzureCliCredential", "DefaultAzureCredential",
     # HTTP, SSE, streams
     "HttpRequest", "HttpResponse", "SSEParser", "ServerSentEvent",
     "StreamingChatCompletions", "AsyncStreamingChatCompletions",
@@ -186,7 +189,11 @@ class DecodeError(HttpResponseError):
 
 
 class ClientAuthenticationError(HttpResponseError):
-    """401: the key or token was refused."""
+    """401: the key or token was refused (or a credential could not get a token)."""
+
+
+class CredentialUnavailableError(ClientAuthenticationError):
+    """A credential that cannot work here: it is not configured, or its service is absent."""
 
 
 class ResourceNotFoundError(HttpResponseError):
@@ -1631,9 +1638,10 @@ class _Transport:
     """Sends requests over a pool of kept-alive connections; safe to share across threads."""
 
     def __init__(self, connection_verify: Union[bool, str] = True,
-                 ssl_context: Optional[ssl.SSLContext] = None) -> None:
+                 ssl_context: Optional[ssl.SSLContext] = None, proxies: bool = True) -> None:
         self._verify = connection_verify
         self._ssl_context = ssl_context
+        self._use_proxies = proxies  # False: always direct (services that are local by design)
         self._idle: Dict[Tuple[str, str, int], List[http.client.HTTPConnection]] = {}
         self._lock = threading.Lock()
         self._proxies: Dict[Tuple[str, str, int], Optional[Tuple[str, int, Dict[str, str]]]] = {}
@@ -1641,7 +1649,7 @@ class _Transport:
 
     def _proxy(self, key: Tuple[str, str, int]) -> Optional[Tuple[str, int, Dict[str, str]]]:
         if key not in self._proxies:
-            self._proxies[key] = _proxy_for(key[0], key[1])
+            self._proxies[key] = _proxy_for(key[0], key[1]) if self._use_proxies else None
         return self._proxies[key]
 
     # -- connections -----------------------------------------------------------
@@ -1931,6 +1939,311 @@ def _proxy_for(scheme: str, host: str) -> Optional[Tuple[str, int, Dict[str, str
         userinfo = "{}:{}".format(unquote(parts.username), unquote(parts.password or ""))
         headers["Proxy-Authorization"] = "Basic " + base64.b64encode(userinfo.encode("utf-8")).decode("ascii")
     return parts.hostname or "", parts.port or 8080, headers
+
+
+# =============================================================================
+# Keyless credentials: Microsoft Entra ID tokens, with azure.identity's names
+# =============================================================================
+
+_AUTHORITY = "https://login.microsoftonline.com"
+_IMDS = "http://169.254.169.254"  # the instance metadata service of Azure VMs and AKS nodes
+
+
+class _TokenCredential:
+    """Base of the keyless credentials: ``get_token(*scopes)`` returns each set of scopes'
+    token from a cache until five minutes before it expires; one caller at a time asks
+    for a new one, so concurrent callers share it."""
+
+    _REFRESH_BEFORE = 300
+    _NAME = "credential"
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._tokens: Dict[Tuple[str, ...], AccessToken] = {}
+        self._lock = threading.Lock()
+        self._transport = _Transport(kwargs.pop("connection_verify", True), proxies=kwargs.pop("proxies", True))
+        self._options = _Options().updated(dict({"connection_timeout": 10, "read_timeout": 30},
+                                                **_pop_options(kwargs)))
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        if not scopes:
+            raise ValueError("{}.get_token needs at least one scope".format(type(self).__name__))
+        with self._lock:
+            token = self._tokens.get(scopes)
+            if token is None or token.expires_on - time.time() < self._REFRESH_BEFORE:
+                token = self._tokens[scopes] = self._fetch(scopes)
+            return token
+
+    def _fetch(self, scopes: Tuple[str, ...]) -> AccessToken:
+        raise NotImplementedError  # pragma: no cover
+
+    def _unavailable(self, why: str) -> CredentialUnavailableError:
+        return CredentialUnavailableError("{}: {}".format(type(self).__name__, why))
+
+    def _ask(self, request: HttpRequest, options: Optional[_Options] = None,
+             secrets: Sequence[str] = ()) -> Dict[str, Any]:
+        """Send a token request; its JSON answer, or the error that says what went wrong
+        (CredentialUnavailableError when the service could not be reached)."""
+        try:
+            response = self._transport.send(request, options or self._options)
+            body = response.read()
+        except AzureError as exc:
+            raise self._unavailable(_scrub(str(exc), secrets)) from None
+        finally:
+            self._transport.close()  # the next token is an hour away: keep no idle connection
+        try:
+            answer = json.loads(body)
+        except (ValueError, RecursionError):
+            answer = None
+        if 200 <= response.status_code < 300 and isinstance(answer, dict) and answer.get("access_token"):
+            return answer
+        detail = body[:300].decode("utf-8", "replace")
+        if isinstance(answer, dict):
+            inner = answer.get("error")
+            detail = str(answer.get("error_description") or (inner.get("message") if isinstance(inner, dict)
+                                                               else inner) or answer.get("message") or detail)
+        raise ClientAuthenticationError("{}: {} {}: {}".format(
+            type(self).__name__, response.status_code, response.reason, _scrub(detail, secrets)), response=response)
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "{}()".format(type(self).__name__)
+
+
+def _scrub(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<redacted>")
+    return text
+
+
+def _resource(scopes: Tuple[str, ...], who: str) -> str:
+    """The resource of a ``.default`` scope, as managed identity endpoints and the CLI name it."""
+    if len(scopes) != 1:
+        raise ValueError("{} takes exactly one scope, not {}".format(who, len(scopes)))
+    scope = scopes[0]
+    return scope[:-len("/.default")] if scope.endswith("/.default") else scope
+
+
+def _expiry(answer: Mapping[str, Any]) -> int:
+    """When a token from ``answer`` expires: ``expires_on`` (seconds since the epoch) or ``expires_in``."""
+    for key, base in (("expires_on", 0.0), ("expires_in", time.time())):
+        try:
+            return int(base + float(answer[key]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return int(time.time()) + 3600  # no expiry given: an hour, as Entra ID's tokens usually last
+
+
+def _authority(authority: Optional[str]) -> str:
+    """The Entra ID host to ask: ``authority=``, else AZURE_AUTHORITY_HOST, else the public cloud; https only."""
+    host = (authority or os.environ.get("AZURE_AUTHORITY_HOST") or _AUTHORITY).rstrip("/")
+    if "://" not in host:
+        host = "https://" + host
+    if not host.lower().startswith("https://"):
+        raise ValueError("the authority must be an https URL (tokens are never asked for over plain http)")
+    return host
+
+
+class _ClientCredential(_TokenCredential):
+    """An application in a tenant that proves itself to Entra ID's token endpoint (the OAuth 2.0
+    client credentials grant, a form-encoded POST); subclasses say how, in ``_proof()``."""
+
+    def __init__(self, tenant_id: Optional[str], client_id: Optional[str], authority: Optional[str],
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for name, value in (("tenant_id", tenant_id), ("client_id", client_id)):
+            if not isinstance(value, str) or not value:
+                raise ValueError("{} must be a non-empty str".format(name))
+        self._url = "{}/{}/oauth2/v2.0/token".format(_authority(authority), quote(str(tenant_id), safe=""))
+        self._client_id = str(client_id)
+
+    def _proof(self) -> Dict[str, str]:
+        raise NotImplementedError  # pragma: no cover
+
+    def _fetch(self, scopes: Tuple[str, ...]) -> AccessToken:
+        proof = self._proof()
+        form = dict(client_id=self._client_id, scope=" ".join(scopes), grant_type="client_credentials", **proof)
+        answer = self._ask(HttpRequest("POST", self._url, data=form, headers={"Accept": "application/json"}),
+                           secrets=list(proof.values()))
+        return AccessToken(answer["access_token"], _expiry(answer))
+
+    def __repr__(self) -> str:
+        return "{}(client_id={!r})".format(type(self).__name__, self._client_id)
+
+
+class ClientSecretCredential(_ClientCredential):
+    """A service principal: its tenant, client (application) id and a client secret."""
+
+    def __init__(self, tenant_id: str, client_id: str, client_secret: str, *, authority: Optional[str] = None,
+                 **kwargs: Any) -> None:
+        super().__init__(tenant_id, client_id, authority, **kwargs)
+        self._secret = _check_secret(client_secret, "the client secret")
+
+    def _proof(self) -> Dict[str, str]:
+        return {"client_secret": self._secret}
+
+
+class WorkloadIdentityCredential(_ClientCredential):
+    """AKS workload identity: the federated token in AZURE_FEDERATED_TOKEN_FILE (read again for
+    every new token) as a client assertion, for AZURE_CLIENT_ID in AZURE_TENANT_ID."""
+
+    def __init__(self, *, tenant_id: Optional[str] = None, client_id: Optional[str] = None,
+                 token_file_path: Optional[str] = None, authority: Optional[str] = None, **kwargs: Any) -> None:
+        tenant_id = tenant_id or os.environ.get("AZURE_TENANT_ID")
+        client_id = client_id or os.environ.get("AZURE_CLIENT_ID")
+        self._token_file = token_file_path or os.environ.get("AZURE_FEDERATED_TOKEN_FILE")
+        if not (tenant_id and client_id and self._token_file):
+            raise CredentialUnavailableError("WorkloadIdentityCredential: AZURE_TENANT_ID, AZURE_CLIENT_ID and "
+                                             "AZURE_FEDERATED_TOKEN_FILE are not all set")
+        super().__init__(tenant_id, client_id, authority, **kwargs)
+
+    def _proof(self) -> Dict[str, str]:
+        try:
+            with open(str(self._token_file), encoding="utf-8") as f:
+                assertion = f.read().strip()
+        except OSError as exc:
+            raise self._unavailable("cannot read the federated token file: {}".format(exc.strerror)) from None
+        return {"client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": assertion}
+
+
+class EnvironmentCredential(_TokenCredential):
+    """A service principal from AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        names = ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET")
+        values = [os.environ.get(name) for name in names]
+        self._inner = ClientSecretCredential(*values, **kwargs) if all(values) else None  # type: ignore[arg-type]
+
+    def _fetch(self, scopes: Tuple[str, ...]) -> AccessToken:
+        if self._inner is None:
+            raise self._unavailable("AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are not all set")
+        return self._inner._fetch(scopes)
+
+
+class ManagedIdentityCredential(_TokenCredential):
+    """The identity Azure gives the machine: App Service, Functions and Container Apps
+    (IDENTITY_ENDPOINT and IDENTITY_HEADER), else the instance metadata service of VMs and
+    AKS; a user-assigned identity by ``client_id``.  Both endpoints are local by design:
+    reached over http, never through a proxy."""
+
+    def __init__(self, *, client_id: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init__(proxies=False, **kwargs)
+        self._client_id = client_id
+        self._probed = False  # the metadata service has answered once
+
+    def _fetch(self, scopes: Tuple[str, ...]) -> AccessToken:
+        query = {"resource": _resource(scopes, "ManagedIdentityCredential"), "client_id": self._client_id}
+        endpoint, secret = os.environ.get("IDENTITY_ENDPOINT"), os.environ.get("IDENTITY_HEADER")
+        if endpoint and secret:
+            request = HttpRequest("GET", endpoint, params=dict(query, **{"api-version": "2019-08-01"}),
+                                  headers={"X-IDENTITY-HEADER": secret})
+            answer = self._ask(request, secrets=[secret])
+        else:
+            host = os.environ.get("AZURE_POD_IDENTITY_AUTHORITY_HOST") or _IMDS
+            request = HttpRequest("GET", host.rstrip("/") + "/metadata/identity/oauth2/token",
+                                  params=dict(query, **{"api-version": "2018-02-01"}), headers={"Metadata": "true"})
+            # The first ask is a probe: on a machine without the service it gives up within a second.
+            probe = None if self._probed else self._options.updated({"timeout": 1, "connection_timeout": 1})
+            answer = self._ask(request, probe)
+            self._probed = True
+        return AccessToken(answer["access_token"], _expiry(answer))
+
+    def __repr__(self) -> str:
+        return "ManagedIdentityCredential(client_id={!r})".format(self._client_id)
+
+
+class AzureCliCredential(_TokenCredential):
+    """The account signed in to the Azure CLI (``az login``), for developer machines."""
+
+    def __init__(self, *, tenant_id: Optional[str] = None, process_timeout: float = 10, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._tenant_id, self._timeout = tenant_id, process_timeout
+
+    def _fetch(self, scopes: Tuple[str, ...]) -> AccessToken:
+        import shutil
+        import subprocess
+        az = shutil.which("az")
+        if az is None:
+            raise self._unavailable("the Azure CLI (az) is not on PATH")
+        command = [az, "account", "get-access-token", "--output", "json", "--scope", " ".join(scopes)]
+        if self._tenant_id:
+            command += ["--tenant", self._tenant_id]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=self._timeout,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise self._unavailable("az did not answer within {:g}s".format(self._timeout)) from None
+        except OSError as exc:
+            raise self._unavailable("cannot run az: {}".format(exc.strerror)) from None
+        if done.returncode != 0:
+            message = (done.stderr.strip().splitlines() or ["exit status {}".format(done.returncode)])[-1]
+            if "az login" in done.stderr or "az account set" in done.stderr:
+                raise self._unavailable("not signed in: run 'az login' ({})".format(message))
+            raise ClientAuthenticationError("AzureCliCredential: " + message)
+        try:
+            answer = json.loads(done.stdout)
+            token = answer["accessToken"]
+            expires = int(answer["expires_on"]) if "expires_on" in answer else int(datetime.datetime.strptime(
+                answer["expiresOn"][:19], "%Y-%m-%d %H:%M:%S").timestamp())  # local time, as older CLIs write it
+        except (ValueError, KeyError, TypeError):
+            raise ClientAuthenticationError("AzureCliCredential: az answered something that is not a token") from None
+        return AccessToken(_check_secret(token, "the token"), expires)
+
+
+class DefaultAzureCredential(_TokenCredential):
+    """Tries EnvironmentCredential, WorkloadIdentityCredential, ManagedIdentityCredential and
+    AzureCliCredential in turn, and keeps using the first that gives a token."""
+
+    def __init__(self, *, managed_identity_client_id: Optional[str] = None,
+                 exclude_environment_credential: bool = False, exclude_workload_identity_credential: bool = False,
+                 exclude_managed_identity_credential: bool = False, exclude_cli_credential: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._chain: List[Any] = []
+        self._chosen: Optional[_TokenCredential] = None
+        for excluded, make in (
+                (exclude_environment_credential, lambda: EnvironmentCredential(**kwargs)),
+                (exclude_workload_identity_credential, lambda: WorkloadIdentityCredential(**kwargs)),
+                (exclude_managed_identity_credential,
+                 lambda: ManagedIdentityCredential(client_id=managed_identity_client_id, **kwargs)),
+                (exclude_cli_credential, lambda: AzureCliCredential(**kwargs))):
+            if not excluded:
+                try:
+                    self._chain.append(make())
+                except CredentialUnavailableError as exc:
+                    self._chain.append(exc)  # what it said, for the error if nothing works
+
+    def _fetch(self, scopes: Tuple[str, ...]) -> AccessToken:
+        if self._chosen is not None:
+            return self._chosen.get_token(*scopes)
+        answers = []
+        for credential in self._chain:
+            if isinstance(credential, BaseException):
+                answers.append(str(credential))
+                continue
+            try:
+                token: AccessToken = credential.get_token(*scopes)
+            except AzureError as exc:
+                answers.append(str(exc))
+                continue
+            self._chosen = credential
+            return token
+        raise ClientAuthenticationError("DefaultAzureCredential found no token. " + "; ".join(answers))
+
+    def close(self) -> None:
+        for credential in self._chain:
+            if isinstance(credential, _TokenCredential):
+                credential.close()
 
 
 # =============================================================================
@@ -3157,8 +3470,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 raise _UsageError("{} endpoints need the deployment: pass --model <deployment name>".format(kind.name))
             timeouts = {} if args.timeout is None else dict(
                 timeout=args.timeout, connection_timeout=args.timeout, read_timeout=args.timeout)
+            credential: Any = AzureKeyCredential(key) if key else None
+            if credential is None and (urlsplit(endpoint).hostname or "").lower().endswith(".azure.com"):
+                credential = DefaultAzureCredential()  # no key anywhere: Microsoft Entra ID, keyless
             client = ChatCompletionsClient(
-                endpoint, AzureKeyCredential(key) if key else None, model=model, temperature=args.temperature,
+                endpoint, credential, model=model, temperature=args.temperature,
                 max_tokens=args.max_tokens, retry_total=args.retries,
                 **({} if args.api_version is None else {"api_version": args.api_version}), **timeouts)
         except (_UsageError, ValueError, TypeError) as exc:
@@ -3168,6 +3484,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _announce_retries(status)
         if args.verbose:
             status.line("{} endpoint {}".format(kind.name, endpoint.split("?")[0]))
+            if isinstance(credential, DefaultAzureCredential):
+                status.line("no key: using DefaultAzureCredential (Microsoft Entra ID)")
         with client:
             if args.info:
                 info = client.get_model_info()

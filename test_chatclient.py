@@ -1448,7 +1448,7 @@ _CERTIFICATE: List[str] = []
 # that tunnels them to a local server (see tunnel), so that clients see the real host names.
 CERTIFICATE_NAMES = ["IP:127.0.0.1", "DNS:*.openai.azure.com", "DNS:*.services.ai.azure.com",
                      "DNS:*.cognitiveservices.azure.com", "DNS:models.github.ai", "DNS:api.openai.com",
-                     "DNS:*.models.ai.azure.com"]
+                     "DNS:*.models.ai.azure.com", "DNS:login.microsoftonline.com"]
 
 
 def make_certificate(test: unittest.TestCase) -> str:
@@ -2587,3 +2587,272 @@ class EndpointKindTest(unittest.TestCase):
                 with self.assertRaisesRegex(ValueError, "construct ChatCompletionsClient"):
                     asyncio.run(load_async_client(url, AzureKeyCredential(KEY)))
         self.assertEqual(self.tls.requests, [])
+
+
+
+# ---------------------------------------------------------------------------
+# Keyless credentials, against local stand-ins of the services as they are on the wire
+# ---------------------------------------------------------------------------
+
+SECRET = "client-SECRET-value-42"
+IDENTITY_VARIABLES = ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE",
+                      "AZURE_AUTHORITY_HOST", "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
+                      "AZURE_POD_IDENTITY_AUTHORITY_HOST", "PATH")
+COGNITIVE = "https://cognitiveservices.azure.com/.default"
+
+
+def token_answer(h: BaseHTTPRequestHandler, lifetime: int = 3599) -> None:
+    """Entra ID's token endpoint: a form-encoded POST in, a token out (numbered by request)."""
+    if h.path.endswith("/oauth2/v2.0/token"):
+        count = sum(1 for r in h.server.stub.requests if r["path"].endswith("/token"))  # type: ignore[attr-defined]
+        send(h, json.dumps({"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime,
+                            "access_token": "entra-token-%d" % count}).encode())
+    else:
+        send(h, json.dumps(CHAT).encode())
+
+
+def form_of(request: Dict[str, Any]) -> Dict[str, str]:
+    from urllib.parse import parse_qsl
+    return dict(parse_qsl(request["body"].decode()))
+
+
+class KeylessTest(unittest.TestCase):
+    def setUp(self) -> None:
+        saved = {k: os.environ.get(k) for k in IDENTITY_VARIABLES}
+        for k in IDENTITY_VARIABLES[:-1]:
+            os.environ.pop(k, None)
+        self.addCleanup(lambda: [os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+                                 for k, v in saved.items()])
+        clear_proxy_variables(self)
+        # No test may reach a real metadata service: it is a refused port on loopback here.
+        os.environ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = "http://127.0.0.1:%d" % free_port()
+        self.cert = make_certificate(self)
+        self.entra = TLSStub(self.cert, token_answer)
+        self.entra.server.stub = self.entra  # type: ignore[attr-defined]
+        self.addCleanup(self.entra.stop)
+        self.bin = tempfile.mkdtemp()
+        os.environ["PATH"] = self.bin  # no az unless a test puts one there
+
+    def secret_credential(self, **kw: Any) -> Any:
+        credential = chatclient.ClientSecretCredential("tenant-1", "client-1", SECRET, authority=self.entra.url,
+                                                       connection_verify=self.cert, **kw)
+        self.addCleanup(credential.close)
+        return credential
+
+    def fake_az(self, script: str) -> str:
+        path = os.path.join(self.bin, "az")
+        with open(path, "w") as f:
+            f.write("#!/bin/sh\nPATH=/usr/bin:/bin\n" + script)
+        os.chmod(path, 0o755)
+        return path
+
+    def test_client_secret_credential_on_the_wire_and_its_cache(self) -> None:
+        credential = self.secret_credential()
+        token = credential.get_token(COGNITIVE)
+        self.assertEqual(token.token, "entra-token-1")
+        self.assertAlmostEqual(token.expires_on, time.time() + 3599, delta=60)
+        self.assertEqual(credential.get_token(COGNITIVE).token, "entra-token-1")  # cached
+        request = self.entra.requests[0]
+        self.assertEqual((request["method"], request["path"]), ("POST", "/tenant-1/oauth2/v2.0/token"))
+        self.assertEqual(request["headers"]["content-type"], "application/x-www-form-urlencoded")
+        self.assertEqual(form_of(request), {"client_id": "client-1", "client_secret": SECRET, "scope": COGNITIVE,
+                                            "grant_type": "client_credentials"})
+        self.assertEqual(len(self.entra.requests), 1)
+        self.entra.default = lambda h: token_answer(h, lifetime=100)  # inside the renewal window: asked each time
+        short = self.secret_credential()
+        self.assertEqual([short.get_token(COGNITIVE).token for _ in range(2)], ["entra-token-2", "entra-token-3"])
+        os.environ["AZURE_AUTHORITY_HOST"] = self.entra.url
+        credential = chatclient.ClientSecretCredential("tenant-2", "c", SECRET, connection_verify=self.cert)
+        credential.get_token(COGNITIVE)
+        self.assertEqual(self.entra.requests[-1]["path"], "/tenant-2/oauth2/v2.0/token")
+        os.environ["AZURE_AUTHORITY_HOST"] = "http://login.example"
+        self.assertRaisesRegex(ValueError, "https", chatclient.ClientSecretCredential, "t", "c", SECRET)
+        self.assertNotIn(SECRET, repr(credential))
+
+    def test_concurrent_callers_share_one_refresh(self) -> None:
+        entered, go = threading.Event(), threading.Event()
+
+        def slow(h: BaseHTTPRequestHandler) -> None:
+            entered.set()
+            go.wait(WAIT)
+            token_answer(h)
+        self.entra.default = slow
+        credential = self.secret_credential()
+        start = threading.Barrier(8, timeout=WAIT)
+        tokens: List[str] = []
+
+        def ask() -> None:
+            start.wait()
+            tokens.append(credential.get_token(COGNITIVE).token)
+        threads = [threading.Thread(target=ask) for _ in range(8)]
+        for t in threads:
+            t.start()
+        self.assertTrue(entered.wait(WAIT))
+        go.set()
+        for t in threads:
+            t.join(WAIT)
+        self.assertEqual(tokens, ["entra-token-1"] * 8)
+        self.assertEqual(len(self.entra.requests), 1)
+
+    def test_errors_say_what_happened_and_never_show_the_secret(self) -> None:
+        aad = {"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided. "
+               "Ensure the secret being sent in the request is the client secret value (" + SECRET + ").",
+               "error_codes": [7000215], "timestamp": "2026-11-26 12:00:00Z", "trace_id": "t", "correlation_id": "c"}
+        cases = [(json_reply(aad, 401), chatclient.ClientAuthenticationError, "AADSTS7000215"),
+                 ((200, {"Content-Type": "application/json"}, b"{not json"), chatclient.ClientAuthenticationError,
+                  "200 OK"),
+                 (json_reply({"token_type": "Bearer"}), chatclient.ClientAuthenticationError, "200 OK")]
+        for reply, kind, text in cases:
+            with self.subTest(text=text):
+                self.entra.reply(reply)
+                with self.assertRaises(kind) as cm:
+                    self.secret_credential().get_token(COGNITIVE)
+                self.assertIn(text, str(cm.exception))
+                self.assertNotIn(SECRET, str(cm.exception))
+        nowhere = "https://127.0.0.1:%d" % free_port()
+        unreachable = chatclient.ClientSecretCredential("t", "c", SECRET, authority=nowhere, retry_total=0)
+        with self.assertRaisesRegex(chatclient.CredentialUnavailableError, "cannot connect"):
+            unreachable.get_token(COGNITIVE)
+        stalled = RawServer(lambda conn: (read_request(conn), stalled.release.wait(WAIT)))
+        self.addCleanup(stalled.stop)
+        started = time.monotonic()
+        with self.assertRaises(chatclient.CredentialUnavailableError) as cm:
+            chatclient.ClientSecretCredential("t", "c", SECRET, authority=stalled.url.replace("http:", "https:"),
+                                              read_timeout=0.3, connection_timeout=0.3, retry_total=0).get_token(
+                                                  COGNITIVE)
+        self.assertLess(time.monotonic() - started, 3)
+        self.assertNotIn(SECRET, str(cm.exception))
+
+    def test_workload_identity_reads_its_token_file_for_each_new_token(self) -> None:
+        token_file = os.path.join(self.bin, "token")
+        with open(token_file, "w") as f:
+            f.write("assertion-1\n")
+        os.environ.update(AZURE_FEDERATED_TOKEN_FILE=token_file, AZURE_CLIENT_ID="app-1", AZURE_TENANT_ID="tenant-9",
+                          AZURE_AUTHORITY_HOST=self.entra.url)
+        self.entra.default = lambda h: token_answer(h, lifetime=100)
+        credential = chatclient.WorkloadIdentityCredential(connection_verify=self.cert)
+        credential.get_token(COGNITIVE)
+        with open(token_file, "w") as f:
+            f.write("assertion-2\n")
+        credential.get_token(COGNITIVE)
+        forms = [form_of(r) for r in self.entra.requests]
+        self.assertEqual([f["client_assertion"] for f in forms], ["assertion-1", "assertion-2"])
+        self.assertEqual(forms[0]["client_assertion_type"], "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        self.assertEqual((forms[0]["client_id"], forms[0]["scope"]), ("app-1", COGNITIVE))
+        self.assertEqual(self.entra.requests[0]["path"], "/tenant-9/oauth2/v2.0/token")
+        self.assertNotIn("assertion", repr(credential))
+        del os.environ["AZURE_FEDERATED_TOKEN_FILE"]
+        self.assertRaises(chatclient.CredentialUnavailableError, chatclient.WorkloadIdentityCredential)
+
+    def test_managed_identity_app_service_and_metadata_service(self) -> None:
+        identity = Stub(json_reply({"access_token": "mi-token", "expires_on": str(int(time.time()) + 3600),
+                                    "resource": "https://cognitiveservices.azure.com", "token_type": "Bearer"}))
+        self.addCleanup(identity.stop)
+        proxy = Stub()  # a proxy in the environment is never used for these local services
+        self.addCleanup(proxy.stop)
+        os.environ["http_proxy"] = proxy.url
+        os.environ.update(IDENTITY_ENDPOINT=identity.url + "/msi/token", IDENTITY_HEADER="header-SECRET")
+        token = chatclient.ManagedIdentityCredential(client_id="uai-1").get_token(COGNITIVE)
+        self.assertEqual(token.token, "mi-token")
+        self.assertAlmostEqual(token.expires_on, time.time() + 3600, delta=60)
+        request = identity.requests[-1]
+        self.assertEqual(request["path"], "/msi/token?resource=https%3A%2F%2Fcognitiveservices.azure.com"
+                                          "&client_id=uai-1&api-version=2019-08-01")
+        self.assertEqual(request["headers"]["x-identity-header"], "header-SECRET")
+        del os.environ["IDENTITY_ENDPOINT"], os.environ["IDENTITY_HEADER"]
+        os.environ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = identity.url
+        chatclient.ManagedIdentityCredential().get_token(COGNITIVE)
+        request = identity.requests[-1]
+        self.assertEqual(request["path"], "/metadata/identity/oauth2/token?resource=https%3A%2F%2F"
+                                          "cognitiveservices.azure.com&api-version=2018-02-01")
+        self.assertEqual(request["headers"]["metadata"], "true")
+        self.assertEqual(proxy.requests, [])
+        identity.reply(json_reply({"error": "invalid_request", "error_description": "Identity not found"}, 400))
+        with self.assertRaisesRegex(chatclient.ClientAuthenticationError, "Identity not found"):
+            chatclient.ManagedIdentityCredential().get_token("https://other/.default")
+
+    def test_metadata_service_probe_gives_up_within_about_a_second(self) -> None:
+        os.environ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = hanging_address(self)
+        started = time.monotonic()
+        with self.assertRaises(chatclient.CredentialUnavailableError):
+            chatclient.ManagedIdentityCredential().get_token(COGNITIVE)
+        self.assertLess(time.monotonic() - started, 2)
+
+    def test_azure_cli(self) -> None:
+        record = os.path.join(self.bin, "args")
+        expires = int(time.time()) + 3600
+        self.fake_az('echo "$@" > %s\necho \'{"accessToken": "cli-token", "expiresOn": "2030-01-01 00:00:00.000000",'
+                     ' "expires_on": %d, "subscription": "s", "tenant": "t", "tokenType": "Bearer"}\'\n'
+                     % (record, expires))
+        token = chatclient.AzureCliCredential().get_token(COGNITIVE)
+        self.assertEqual((token.token, token.expires_on), ("cli-token", expires))
+        with open(record) as f:
+            self.assertEqual(f.read().split(),
+                             ["account", "get-access-token", "--output", "json", "--scope", COGNITIVE])
+        self.fake_az("echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n")
+        with self.assertRaisesRegex(chatclient.CredentialUnavailableError, "az login"):
+            chatclient.AzureCliCredential().get_token(COGNITIVE)
+        self.fake_az("exec sleep 30\n")
+        started = time.monotonic()
+        with self.assertRaisesRegex(chatclient.CredentialUnavailableError, "did not answer"):
+            chatclient.AzureCliCredential(process_timeout=0.3).get_token(COGNITIVE)
+        self.assertLess(time.monotonic() - started, 3)
+        os.remove(os.path.join(self.bin, "az"))
+        with self.assertRaisesRegex(chatclient.CredentialUnavailableError, "not on PATH"):
+            chatclient.AzureCliCredential().get_token(COGNITIVE)
+
+    def test_default_credential_takes_the_first_that_works_and_keeps_it(self) -> None:
+        record = os.path.join(self.bin, "calls")
+        self.fake_az('echo call >> %s\necho \'{"accessToken": "cli-token", "expires_on": %d}\'\n'
+                     % (record, int(time.time()) + 3600))
+        credential = chatclient.DefaultAzureCredential()
+        self.assertEqual(credential.get_token(COGNITIVE).token, "cli-token")
+        self.assertEqual(credential.get_token("https://other/.default").token, "cli-token")
+        with open(record) as f:
+            self.assertEqual(len(f.read().split()), 2)
+        os.environ.update(AZURE_TENANT_ID="t", AZURE_CLIENT_ID="c", AZURE_CLIENT_SECRET=SECRET,
+                          AZURE_AUTHORITY_HOST=self.entra.url)
+        credential = chatclient.DefaultAzureCredential(connection_verify=self.cert)
+        self.assertEqual(credential.get_token(COGNITIVE).token, "entra-token-1")  # environment comes first
+        for name in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"):
+            del os.environ[name]
+        os.remove(os.path.join(self.bin, "az"))
+        with self.assertRaises(chatclient.ClientAuthenticationError) as cm:
+            chatclient.DefaultAzureCredential().get_token(COGNITIVE)
+        for name in ("EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential",
+                     "AzureCliCredential"):
+            self.assertIn(name, str(cm.exception))
+
+    def test_with_the_sync_and_async_clients(self) -> None:
+        self.entra.default = token_answer
+        credential = self.secret_credential()
+        url = self.entra.url + "/openai/v1"  # a TLS endpoint on loopback: an OpenAI-compatible kind, so scopes given
+        with ChatCompletionsClient(url, credential, credential_scopes=[COGNITIVE], connection_verify=self.cert,
+                                   **BOUNDED) as client:
+            client.complete(messages=[UserMessage("hi")], model="m")
+
+        async def main() -> None:
+            async with AsyncChatCompletionsClient(url, credential, credential_scopes=[COGNITIVE],
+                                                  connection_verify=self.cert, **BOUNDED) as client:
+                await client.complete(messages=[UserMessage("hi")], model="m")
+        asyncio.run(main())
+        chats = [r for r in self.entra.requests if r["path"].endswith("/chat/completions")]
+        self.assertEqual([r["headers"]["authorization"] for r in chats], ["Bearer entra-token-1"] * 2)
+
+    def test_command_line_without_a_key_goes_keyless(self) -> None:
+        connects: List[bytes] = []
+        proxy = RawServer(tunnel(connects, to=("127.0.0.1", self.entra.server.server_address[1])))
+        self.addCleanup(proxy.stop)
+        out = subprocess.run(CLI + ["--verbose", "--no-stream", "--model", "d", "hi"], capture_output=True, text=True,
+                             timeout=60, env=cli_environment({
+                                 "AZURE_OPENAI_ENDPOINT": "https://res.openai.azure.com", "https_proxy": proxy.url,
+                                 "SSL_CERT_FILE": self.cert, "AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c",
+                                 "AZURE_CLIENT_SECRET": SECRET}))
+        self.assertEqual((out.returncode, out.stdout), (0, "Hello!\n"), out.stderr)
+        self.assertIn("DefaultAzureCredential", out.stderr)
+        self.assertNotIn(SECRET, out.stderr)
+        token_request, chat = self.entra.requests
+        self.assertEqual(form_of(token_request)["scope"], COGNITIVE)
+        self.assertEqual(chat["headers"]["authorization"], "Bearer entra-token-1")
+        self.assertEqual([c.split()[1] for c in connects], [b"login.microsoftonline.com:443",
+                                                            b"res.openai.azure.com:443"])
