@@ -2004,6 +2004,8 @@ def fake_endpoint(stub: Stub) -> Callable[[BaseHTTPRequestHandler], None]:
         body = json.loads(h.record["body"] or b"{}")  # type: ignore[attr-defined]
         if path.endswith("/models"):
             obj: Any = MODEL_LIST
+        elif path.endswith("/msi/token"):
+            obj = {"access_token": "mi-token", "expires_on": str(int(time.time()) + 3600), "token_type": "Bearer"}
         elif path.endswith("/info"):
             kind = "embeddings" if path.startswith("/emb") else "image_embeddings" if path.startswith("/img") \
                 else "chat_completion"
@@ -2188,7 +2190,11 @@ class ReadmeTest(unittest.TestCase):
         env.update(PYTHONPATH=HERE, SSL_CERT_FILE=cert, https_proxy=proxy.url,
                    AZURE_AI_CHAT_ENDPOINT="https://my-resource.openai.azure.com/openai/v1/",
                    AZURE_AI_CHAT_MODEL="gpt-4o-mini", AZURE_AI_CHAT_KEY=KEY, AZURE_OPENAI_API_KEY=KEY,
-                   OPENAI_API_KEY=KEY, GITHUB_TOKEN=KEY)
+                   OPENAI_API_KEY=KEY, GITHUB_TOKEN=KEY,  # keyless: a managed identity, never a real service
+                   IDENTITY_ENDPOINT=plain.url + "/msi/token", IDENTITY_HEADER="header",
+                   AZURE_POD_IDENTITY_AUTHORITY_HOST=plain.url)
+        for name in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE"):
+            env.pop(name, None)
         for block in blocks:
             code = re.sub(r"http://localhost:\d+", plain.url, block)  # https URLs keep their hosts: see tunnel
             with self.subTest(block=block[:80]):
@@ -2199,6 +2205,7 @@ class ReadmeTest(unittest.TestCase):
                 self.assertNotIn(KEY, out.stdout + out.stderr)
                 if "Client(" in block:
                     self.assertGreater(len(plain.requests) + len(tls.requests), before)
+        self.assertTrue(any(r["path"].startswith("/msi/token") for r in plain.requests))  # the keyless blocks
 
 
 def tunnel(connects: List[bytes], to: Optional[Tuple[str, int]] = None) -> Callable[[socket.socket], None]:
