@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # pragma: no cover
     Item = Union["StreamingChatCompletionsUpdate", BaseException]
     _TokenBase = Tuple[str, int]
     _EventBase = Tuple[str, str, str, Optional[int]]
-    _Schema = Tuple[Tuple[str, ...], Tuple[Tuple[str, Callable[[Any], Any]], ...]]
+
     _HeadersBase = MutableMapping[str, str]
 else:
     _TokenBase = tuple
@@ -344,54 +344,25 @@ def _from_timestamp(value: float) -> Any:
         return value
 
 
-def _converter(annotation: str) -> Optional[Callable[[Any], Any]]:
-    """How to turn the JSON value of a field into its Python value, from the field's
-    annotation (a string: annotations are never evaluated here), or None to keep it.
-
-    A field holds a model, a list of models, an enum (``Union[str, SomeEnum]``: unknown
-    values stay strings) or a datetime; a value of an unexpected shape is kept as it is:
-    a server's odd answer is data, not a crash.
-    """
-    if "datetime.datetime" in annotation:
-        return _unix_to_datetime
-    enums: List[Type[Enum]] = []
-    models: List[Type[Model]] = []
-    for name in re.findall(r"\b[A-Z]\w*", annotation):  # the classes it names
-        kind = globals().get(name)
-        if isinstance(kind, type) and issubclass(kind, Enum):
-            enums.append(kind)
-        elif isinstance(kind, type) and issubclass(kind, Model) and dataclasses.is_dataclass(kind):
-            models.append(kind)
-    if len(enums) + len(models) != 1:
-        return None
-    if enums:
-        members = {m.value: m for m in enums[0]}
-        return lambda v: members.get(v, v) if isinstance(v, str) else v
-    parse = models[0]._from_json
-    if "List[" + models[0].__name__ in annotation:
-        return lambda v: [parse(x) if isinstance(x, dict) else x for x in v] if isinstance(v, list) else v
-    return lambda v: parse(v) if isinstance(v, dict) else v
-
-
 def _to_json(value: Any) -> Any:
-    """``value`` as plain JSON types (models as dicts, enums as strings)."""
+    """``value`` as plain JSON types (models as their documents, enums as strings), copied."""
     if isinstance(value, Model):
-        return {k: _to_json(v) for k, v in value._json().items()}
+        value = value._data
+    if isinstance(value, dict):
+        return {k: _to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime.datetime):
         return int(value.timestamp())
-    if isinstance(value, (list, tuple)):
-        return [_to_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _to_json(v) for k, v in value.items()}
     return value
 
 
 def _json_default(value: Any) -> Any:
     """``json.dumps`` hook: models, datetimes and bytes, one level at a time."""
     if isinstance(value, Model):
-        return value._json()
+        return value._data
     if isinstance(value, datetime.datetime):
         return int(value.timestamp())
     if isinstance(value, (bytes, bytearray)):
@@ -401,92 +372,89 @@ def _json_default(value: Any) -> Any:
 
 
 class Model:
-    """Base of every model: keyword construction, or one positional mapping of raw JSON.
+    """Base of every model.  A model is its JSON document (``_data``): a parsed one keeps
+    every key the server sent, nulls included, in the server's order; a built one holds
+    what the caller gave (None = not sent).  ``as_dict()``, ``str()``, iteration and
+    ``model["key"]`` see that document; attributes read its fields typed (see ``_typed``).
 
-    Each model's dataclass fields are its JSON keys, in wire order.  Keys a
-    model does not name are kept (``model["key"]``, ``as_dict()``).
+    Built with keywords (the fields, in wire order), or from one positional mapping of
+    raw JSON, keeping keys it does not name.
     """
 
     _positional: ClassVar[Tuple[str, ...]] = ()  # fields that may be given positionally
-    _required: ClassVar[Tuple[str, ...]] = ()  # fields a keyword construction must set
-    _extra: Dict[str, Any]
+    _names: ClassVar[Tuple[str, ...]] = ()  # the fields, in wire order (set by _model)
+    _defaults: ClassVar[Dict[str, Any]] = {}  # the fields that have a default, and it
+    _data: Dict[str, Any]
+    _cache: Dict[str, Any]  # fields already converted from their JSON
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
         if len(args) == 1 and not kwargs and isinstance(args[0], Mapping):
-            self.__dict__.update(type(self)._from_json(args[0]).__dict__)
+            self._data, self._cache = dict(self._defaults), {}
+            self._data.update(_to_json(dict(args[0])))  # as the SDK: defaults first, then the mapping's keys
             return
-        name = type(self).__name__
         if len(args) > len(self._positional):
             raise TypeError("{}() takes {} positional argument(s) but {} were given".format(
-                name, len(self._positional), len(args)))
-        for field_name, value in zip(self._positional, args):
-            if kwargs.get(field_name) is not None:
-                raise ValueError("{} cannot be provided as positional and keyword arguments".format(field_name))
-            kwargs[field_name] = value
-        self._extra = {}
-        cls = type(self)
-        for field_name in _schema(cls)[0]:
-            setattr(self, field_name, kwargs.pop(field_name, getattr(cls, field_name)))  # or its default
+                cls.__name__, len(self._positional), len(args)))
+        for name, value in zip(self._positional, args):
+            if kwargs.get(name) is not None:
+                raise ValueError("{} cannot be provided as positional and keyword arguments".format(name))
+            kwargs[name] = value
+        self._data, self._cache = {}, {}
+        for name in self._names:
+            value = kwargs.pop(name, self._defaults.get(name))
+            if value is not None:
+                self._data[name] = value
         if kwargs:
-            raise TypeError("{}() got an unexpected keyword argument {!r}".format(name, next(iter(kwargs))))
-        for field_name in self._required:
-            if getattr(self, field_name) is None:
-                raise TypeError("{}() missing required argument: {!r}".format(name, field_name))
+            raise TypeError("{}() got an unexpected keyword argument {!r}".format(cls.__name__, next(iter(kwargs))))
         self._check()
 
     def _check(self) -> None:
         """Validate argument types; overridden where the SDK's types matter."""
 
     @classmethod
-    def _from_json(cls: Type[M], data: Mapping[str, Any]) -> M:
-        """The model for a decoded JSON object, keeping the keys it does not name."""
-        parse = _PARSERS.get(cls) or _compile_parser(cls)
-        result: M = parse(data)
-        return result
-
-    def _json(self) -> Dict[str, Any]:
-        """This model's JSON object, one level deep: fields that are not None, then extras."""
-        state = self.__dict__
-        out = {k: state[k] for k in _schema(type(self))[0] if state[k] is not None}
-        out.update(self._extra)
-        return out
+    def _from_json(cls: Type[M], data: Dict[str, Any]) -> M:
+        """The model whose document is ``data`` (a decoded JSON object, not copied)."""
+        model = cls.__new__(cls)
+        model.__dict__.update(_data=data, _cache={})
+        return model
 
     def as_dict(self) -> Dict[str, Any]:
-        """The model as plain JSON types."""
-        result: Dict[str, Any] = _to_json(self)
+        """The model's document as plain JSON types (a copy)."""
+        result: Dict[str, Any] = _to_json(self._data)
         return result
 
     def __getitem__(self, key: str) -> Any:
-        if key in _schema(type(self))[0]:
-            return getattr(self, key)
-        return self._extra[key]
+        return self._data[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
-        if key in _schema(type(self))[0]:
-            setattr(self, key, value)
-        else:
-            self._extra[key] = value
+        self._cache.pop(key, None)
+        self._data[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        self._cache.pop(key, None)
+        del self._data[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._json()
+        return key in self._data
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self._json().get(key, default)
+        return self._data.get(key, default)
 
     def keys(self) -> Iterable[str]:
-        return self._json().keys()
+        return self._data.keys()
 
     def values(self) -> Iterable[Any]:
-        return self._json().values()
+        return self._data.values()
 
     def items(self) -> Iterable[Tuple[str, Any]]:
-        return self._json().items()
+        return self._data.items()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._json())
+        return iter(self._data)
 
     def __len__(self) -> int:
-        return len(self._json())
+        return len(self._data)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Model):
@@ -504,54 +472,69 @@ class Model:
         return json.dumps(self.as_dict(), indent=2)
 
 
-_model = dataclasses.dataclass(init=False, repr=False, eq=False)
+class _Field:
+    """A model's field as an attribute: its JSON value, converted on first read (and kept);
+    setting it changes the document (None removes the key: not sent)."""
 
-# Per model class, made from its fields on first use: their names, and (name, converter)
-# for the fields whose JSON value needs converting.
-_SCHEMAS: Dict[type, _Schema] = {}
+    __slots__ = ("name", "convert")
 
+    def __init__(self, name: str, convert: Optional[Callable[[Any], Any]]) -> None:
+        self.name, self.convert = name, convert
 
-def _schema(cls: type) -> _Schema:
-    schema = _SCHEMAS.get(cls)
-    if schema is None:
-        fields = dataclasses.fields(cls)
-        converters = tuple((f.name, convert) for f in fields for convert in [_converter(str(f.type))] if convert)
-        schema = _SCHEMAS[cls] = (tuple(f.name for f in fields), converters)
-    return schema
-
-
-# Per model class, its JSON parser: written from the field table on first use, as
-# dataclasses writes __init__, because parsing is the hot path of a stream.
-_PARSERS: Dict[type, Callable[[Mapping[str, Any]], Any]] = {}
-
-
-def _compile_parser(cls: type) -> Callable[[Mapping[str, Any]], Any]:
-    """Writes, for a class with fields ``a`` (converted) and ``b``::
-
-        def parse(data):
-            extra = dict(data)
-            a = extra.pop("a", None)
-            if a is not None: a = convert_a(a)
-            b = extra.pop("b", None)
-            self = new(cls)
-            self.__dict__ = {"a": a, "b": b, "_extra": extra}
+    def __get__(self, model: Any, cls: Any = None) -> Any:
+        if model is None:
             return self
-    """
-    names, converters = _schema(cls)
-    scope: Dict[str, Any] = {"new": object.__new__, "cls": cls}
-    lines = ["def parse(data):", "    extra = dict(data)"]
-    for i, name in enumerate(names):
-        lines.append("    v{} = extra.pop({!r}, None)".format(i, name))
-        for field_name, convert in converters:
-            if field_name == name:
-                scope["convert{}".format(i)] = convert
-                lines.append("    if v{0} is not None: v{0} = convert{0}(v{0})".format(i))
-    fields = ", ".join("{!r}: v{}".format(name, i) for i, name in enumerate(names))
-    lines += ["    self = new(cls)", "    self.__dict__ = {" + fields + ", '_extra': extra}", "    return self"]
-    exec("\n".join(lines), scope)
-    parse: Callable[[Mapping[str, Any]], Any] = scope["parse"]
-    _PARSERS[cls] = parse
-    return parse
+        convert = self.convert
+        if convert is None:
+            return model._data.get(self.name)
+        cache = model._cache
+        try:
+            return cache[self.name]
+        except KeyError:
+            value = model._data.get(self.name)
+            cache[self.name] = value = None if value is None else convert(value)
+            return value
+
+    def __set__(self, model: Any, value: Any) -> None:
+        model._cache.pop(self.name, None)
+        if value is None:
+            model._data.pop(self.name, None)
+        else:
+            model._data[self.name] = value
+
+
+def _typed(kind: Any, default: Any = None) -> Any:
+    """A field whose JSON value reads as ``kind``: a model class, ``[ModelClass]`` (a list of
+    them), an enum class (unknown values stay strings) or ``datetime.datetime`` (seconds since
+    the epoch).  A value of an unexpected shape reads as it is: a server's odd answer is data."""
+    return dataclasses.field(default=default, metadata={"kind": kind})
+
+
+def _converter(kind: Any) -> Optional[Callable[[Any], Any]]:
+    if kind is None:
+        return None
+    if kind is datetime.datetime:
+        return _unix_to_datetime
+    if isinstance(kind, list):
+        parse = kind[0]._from_json
+        return lambda v: [parse(x) if isinstance(x, dict) else x for x in v] if isinstance(v, list) else v
+    if issubclass(kind, Enum):
+        members = {m.value: m for m in kind}
+        return lambda v: members.get(v, v) if isinstance(v, str) else v
+    parse = kind._from_json
+    return lambda v: parse(v) if isinstance(v, dict) else v
+
+
+def _model(cls: Type[M]) -> Type[M]:
+    """Makes a model class a dataclass of its fields (the field table, in wire order), each
+    read through a ``_Field``."""
+    made: Any = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
+    fields = dataclasses.fields(made)
+    for f in fields:
+        setattr(made, f.name, _Field(f.name, _converter(f.metadata.get("kind"))))
+    made._names = tuple(f.name for f in fields)
+    made._defaults = {f.name: f.default for f in fields if f.default not in (None, dataclasses.MISSING)}
+    return cls
 
 
 def _check_type(model: Model, field_name: str, kinds: Tuple[type, ...], what: str) -> None:
@@ -587,7 +570,6 @@ class SystemMessage(ChatRequestMessage):
 
     role: Union[str, ChatRole] = ChatRole.SYSTEM
     content: Optional[str] = None
-    _required = ("content",)
 
 
 @_model
@@ -596,7 +578,6 @@ class DeveloperMessage(ChatRequestMessage):
 
     role: Union[str, ChatRole] = ChatRole.DEVELOPER
     content: Optional[str] = None
-    _required = ("content",)
 
 
 @_model
@@ -605,7 +586,6 @@ class UserMessage(ChatRequestMessage):
 
     role: Union[str, ChatRole] = ChatRole.USER
     content: Union[str, List[ContentItem], None] = None
-    _required = ("content",)
     _content_kinds = (str, list)
 
 
@@ -625,7 +605,6 @@ class ToolMessage(ChatRequestMessage):
     role: Union[str, ChatRole] = ChatRole.TOOL
     tool_call_id: Optional[str] = None
     content: Optional[str] = None
-    _required = ("tool_call_id",)
 
 
 class ContentItem(Model):
@@ -638,7 +617,6 @@ class TextContentItem(ContentItem):
 
     type: str = "text"
     text: Optional[str] = None
-    _required = ("text",)
 
 
 @_model
@@ -647,7 +625,6 @@ class ImageUrl(Model):
 
     url: Optional[str] = None
     detail: Union[str, ImageDetailLevel, None] = None
-    _required = ("url",)
 
     @classmethod
     def load(cls, *, image_file: str, image_format: str,
@@ -661,8 +638,7 @@ class ImageContentItem(ContentItem):
     """An image, as part of a multimodal user message."""
 
     type: str = "image_url"
-    image_url: Optional[ImageUrl] = None
-    _required = ("image_url",)
+    image_url: Optional[ImageUrl] = _typed(ImageUrl)
 
 
 @_model
@@ -671,7 +647,6 @@ class InputAudio(Model):
 
     data: Optional[str] = None
     format: Union[str, AudioContentFormat, None] = None
-    _required = ("data", "format")
 
     @classmethod
     def load(cls, *, audio_file: str, audio_format: Union[str, AudioContentFormat]) -> InputAudio:
@@ -686,8 +661,7 @@ class AudioContentItem(ContentItem):
     """Audio, as part of a multimodal user message."""
 
     type: str = "input_audio"
-    input_audio: Optional[InputAudio] = None
-    _required = ("input_audio",)
+    input_audio: Optional[InputAudio] = _typed(InputAudio)
 
 
 # ---- tools and response formats ---------------------------------------------
@@ -699,16 +673,14 @@ class FunctionDefinition(Model):
     name: Optional[str] = None
     description: Optional[str] = None
     parameters: Any = None
-    _required = ("name",)
 
 
 @_model
 class ChatCompletionsToolDefinition(Model):
     """A tool offered to the model (a function)."""
 
-    function: Optional[FunctionDefinition] = None
+    function: Optional[FunctionDefinition] = _typed(FunctionDefinition)
     type: str = "function"
-    _required = ("function",)
 
 
 @_model
@@ -717,7 +689,6 @@ class FunctionCall(Model):
 
     name: Optional[str] = None
     arguments: Optional[str] = None
-    _required = ("name", "arguments")
 
 
 @_model
@@ -725,9 +696,8 @@ class ChatCompletionsToolCall(Model):
     """A tool call the model asked for."""
 
     id: Optional[str] = None
-    function: Optional[FunctionCall] = None
+    function: Optional[FunctionCall] = _typed(FunctionCall)
     type: str = "function"
-    _required = ("id", "function")
 
 
 @_model
@@ -735,16 +705,14 @@ class ChatCompletionsNamedToolChoiceFunction(Model):
     """The function that a named tool choice forces."""
 
     name: Optional[str] = None
-    _required = ("name",)
 
 
 @_model
 class ChatCompletionsNamedToolChoice(Model):
     """``tool_choice`` that forces one function."""
 
-    function: Optional[ChatCompletionsNamedToolChoiceFunction] = None
+    function: Optional[ChatCompletionsNamedToolChoiceFunction] = _typed(ChatCompletionsNamedToolChoiceFunction)
     type: str = "function"
-    _required = ("function",)
 
 
 @_model
@@ -755,7 +723,6 @@ class JsonSchemaFormat(Model):
     schema: Optional[Dict[str, Any]] = None
     description: Optional[str] = None
     strict: Optional[bool] = None
-    _required = ("name", "schema")
 
 
 # ---- responses ---------------------------------------------------------------
@@ -773,9 +740,9 @@ class CompletionsUsage(Model):
 class ChatResponseMessage(Model):
     """The message of a choice in a ChatCompletions."""
 
-    role: Union[str, ChatRole, None] = None
+    role: Union[str, ChatRole, None] = _typed(ChatRole)
     content: Optional[str] = None
-    tool_calls: Optional[List[ChatCompletionsToolCall]] = None
+    tool_calls: Optional[List[ChatCompletionsToolCall]] = _typed([ChatCompletionsToolCall])
 
 
 @_model
@@ -783,8 +750,8 @@ class ChatChoice(Model):
     """One answer of a ChatCompletions and why it ended."""
 
     index: Optional[int] = None
-    finish_reason: Union[str, CompletionsFinishReason, None] = None
-    message: Optional[ChatResponseMessage] = None
+    finish_reason: Union[str, CompletionsFinishReason, None] = _typed(CompletionsFinishReason)
+    message: Optional[ChatResponseMessage] = _typed(ChatResponseMessage)
 
 
 @_model
@@ -792,10 +759,10 @@ class ChatCompletions(Model):
     """The response to a chat-completions request."""
 
     id: Optional[str] = None
-    created: Optional[datetime.datetime] = None
+    created: Optional[datetime.datetime] = _typed(datetime.datetime)
     model: Optional[str] = None
-    choices: Optional[List[ChatChoice]] = None
-    usage: Optional[CompletionsUsage] = None
+    choices: Optional[List[ChatChoice]] = _typed([ChatChoice])
+    usage: Optional[CompletionsUsage] = _typed(CompletionsUsage)
 
 
 @_model
@@ -803,7 +770,7 @@ class StreamingChatResponseToolCallUpdate(Model):
     """A fragment of a tool call in a stream; ``index`` says which call."""
 
     id: Optional[str] = None
-    function: Optional[FunctionCall] = None
+    function: Optional[FunctionCall] = _typed(FunctionCall)
     index: Optional[int] = None  # not in the SDK, but every OpenAI-style delta carries it
 
 
@@ -811,9 +778,9 @@ class StreamingChatResponseToolCallUpdate(Model):
 class StreamingChatResponseMessageUpdate(Model):
     """The part of a message one stream update carries."""
 
-    role: Union[str, ChatRole, None] = None
+    role: Union[str, ChatRole, None] = _typed(ChatRole)
     content: Optional[str] = None
-    tool_calls: Optional[List[StreamingChatResponseToolCallUpdate]] = None
+    tool_calls: Optional[List[StreamingChatResponseToolCallUpdate]] = _typed([StreamingChatResponseToolCallUpdate])
 
 
 @_model
@@ -821,8 +788,8 @@ class StreamingChatChoiceUpdate(Model):
     """One choice's part of a stream update."""
 
     index: Optional[int] = None
-    finish_reason: Union[str, CompletionsFinishReason, None] = None
-    delta: Optional[StreamingChatResponseMessageUpdate] = None
+    finish_reason: Union[str, CompletionsFinishReason, None] = _typed(CompletionsFinishReason)
+    delta: Optional[StreamingChatResponseMessageUpdate] = _typed(StreamingChatResponseMessageUpdate)
 
 
 @_model
@@ -830,10 +797,10 @@ class StreamingChatCompletionsUpdate(Model):
     """One update of a streamed chat completion."""
 
     id: Optional[str] = None
-    created: Optional[datetime.datetime] = None
+    created: Optional[datetime.datetime] = _typed(datetime.datetime)
     model: Optional[str] = None
-    choices: Optional[List[StreamingChatChoiceUpdate]] = None
-    usage: Optional[CompletionsUsage] = None
+    choices: Optional[List[StreamingChatChoiceUpdate]] = _typed([StreamingChatChoiceUpdate])
+    usage: Optional[CompletionsUsage] = _typed(CompletionsUsage)
 
 
 @_model
@@ -841,7 +808,7 @@ class ModelInfo(Model):
     """What ``GET /info`` says of the model behind an endpoint."""
 
     model_name: Optional[str] = None
-    model_type: Union[str, ModelType, None] = None
+    model_type: Union[str, ModelType, None] = _typed(ModelType)
     model_provider_name: Optional[str] = None
 
 
@@ -866,8 +833,8 @@ class EmbeddingsResult(Model):
     """The response to an embeddings request."""
 
     id: Optional[str] = None
-    data: Optional[List[EmbeddingItem]] = None
-    usage: Optional[EmbeddingsUsage] = None
+    data: Optional[List[EmbeddingItem]] = _typed([EmbeddingItem])
+    usage: Optional[EmbeddingsUsage] = _typed(EmbeddingsUsage)
     model: Optional[str] = None
 
 
@@ -877,7 +844,6 @@ class ImageEmbeddingInput(Model):
 
     image: Optional[str] = None
     text: Optional[str] = None
-    _required = ("image",)
 
     @classmethod
     def load(cls, *, image_file: str, image_format: str, text: Optional[str] = None) -> ImageEmbeddingInput:
@@ -2777,7 +2743,11 @@ class ChatCompletionsClient(_Client):
         else:
             if messages is _UNSET:
                 raise TypeError("complete() missing required argument: 'messages'")
-            _check_list(messages, "messages", (ChatRequestMessage, Mapping), "a chat message or a dict")
+            _check_list(messages, "messages", (Model, Mapping), "a chat message or a dict")
+            for i, message in enumerate(messages):
+                if "role" not in message:  # any model or mapping with a role is a message, as it came
+                    raise TypeError("messages[{}] has no role: a message is a chat message model or a mapping "
+                                    "with a 'role'".format(i))
             if tools is not None:
                 _check_list(tools, "tools", (ChatCompletionsToolDefinition, Mapping), "a tool definition or a dict")
             settings.update(kwargs)
