@@ -46,7 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import logging
     import ssl
     from typing import (
-        Any, AsyncIterator, Callable, ClassVar, Deque, Dict, Iterable, Iterator, List, Mapping, MutableMapping,
+        Any, AsyncGenerator, AsyncIterator, Callable, ClassVar, Dict, Generator, Iterable, Iterator, List, Mapping,
+        MutableMapping,
         Optional, Sequence, Tuple, Type, TypeVar, Union,
     )
 
@@ -1144,11 +1145,11 @@ class HttpResponse:
     """
 
     def __init__(self, request: HttpRequest, raw: http.client.HTTPResponse,
-                 release: Callable[[bool], None], max_body: int, sock: Optional[socket.socket] = None) -> None:
+                 release: Callable[..., None], max_body: int, sock: Optional[socket.socket] = None) -> None:
         self.request = request
         self._sock = sock
         self._raw = raw
-        self._release: Optional[Callable[[bool], None]] = release
+        self._release: Optional[Callable[..., None]] = release
         self._max_body = max_body
         self._content: Optional[bytes] = None
         self.status_code: int = raw.status
@@ -1230,25 +1231,14 @@ class HttpResponse:
         """Stop reading; the connection is closed unless the body was read to its end."""
         self._finish(reusable=False)
 
-    def _drain(self, chunks: Iterator[bytes], timeout: float = 0.25, limit: int = 65536) -> None:
-        """After the last event: let the body end so the connection is reused, or close it.
-
-        ``chunks`` is the ``iter_bytes()`` iterator being read; a server that keeps
-        the body open past ``timeout`` or sends more than ``limit`` loses the connection.
-        """
-        if self._release is None:
-            return
-        if self._sock is not None:
-            self._sock.settimeout(timeout)
-        size = 0
-        try:
-            for chunk in chunks:
-                size += len(chunk)
-                if size > limit:
-                    break
-        except AzureError:
-            pass
-        self.close()
+    def _park(self) -> None:
+        """The reader has what it wanted (a stream's [DONE]) though the body may not have
+        ended: the connection goes back to the pool, which reads the rest before reusing it,
+        if the rest is there by then, and closes it otherwise.  Nothing waits here."""
+        release, self._release = self._release, None
+        if release is not None:
+            raw = self._raw
+            release(not raw.will_close, None if raw.isclosed() else raw)
 
     def __enter__(self) -> HttpResponse:
         return self
@@ -1529,6 +1519,23 @@ def _readable_now(sock: socket.socket) -> bool:
     return bool(select.select([sock], [], [], 0)[0])
 
 
+def _read_to_end_now(conn: http.client.HTTPConnection, raw: http.client.HTTPResponse, limit: int = 65536) -> bool:
+    """Reads what is left of a parked response's body without waiting; whether it ended, so
+    that the connection may be reused."""
+    if conn.sock is None:
+        return False
+    conn.sock.settimeout(0.0)  # non-blocking: only what has already arrived
+    size = 0
+    try:
+        while not raw.isclosed():
+            size += len(raw.read1(16384))
+            if size > limit:
+                return False
+    except (OSError, http.client.HTTPException, ValueError, TypeError):  # not there yet, or broken
+        return False
+    return not raw.will_close
+
+
 @functools.lru_cache(maxsize=8)  # loading the trust store takes milliseconds: once per setting
 def _ssl_context(verify: Union[bool, str]) -> ssl.SSLContext:
     """A TLS context: the ssl module's default trust (honouring SSL_CERT_FILE), a CA file or
@@ -1608,7 +1615,8 @@ class _Transport:
         self._verify = connection_verify
         self._ssl_context = ssl_context
         self._use_proxies = proxies  # False: always direct (services that are local by design)
-        self._idle: Dict[Tuple[str, str, int], List[http.client.HTTPConnection]] = {}
+        self._idle: Dict[Tuple[str, str, int], List[Tuple[http.client.HTTPConnection,
+                                                          Optional[http.client.HTTPResponse]]]] = {}
         self._lock = threading.Lock()
         self._proxies: Dict[Tuple[str, str, int], Optional[Tuple[str, int, Dict[str, str]]]] = {}
         self.connections_opened = 0
@@ -1654,18 +1662,21 @@ class _Transport:
         with self._lock:
             idle = self._idle.get(key)
             while idle:
-                conn = idle.pop()
-                if conn.sock is not None and not _readable_now(conn.sock):
+                conn, unread = idle.pop()
+                if ((unread is None or _read_to_end_now(conn, unread)) and conn.sock is not None
+                        and not _readable_now(conn.sock)):
                     return conn
                 _close_connection(conn)
         return None
 
-    def _release(self, key: Tuple[str, str, int], conn: http.client.HTTPConnection, reusable: bool) -> None:
+    def _release(self, key: Tuple[str, str, int], conn: http.client.HTTPConnection, reusable: bool,
+                 unread: Optional[http.client.HTTPResponse] = None) -> None:
+        """Back to the pool (``unread``: a response whose body's end is still to be read), or closed."""
         if reusable:
             with self._lock:
                 idle = self._idle.setdefault(key, [])
                 if len(idle) < _MAX_IDLE_PER_ORIGIN:
-                    idle.append(conn)
+                    idle.append((conn, unread))
                     return
         _close_connection(conn)
 
@@ -1674,7 +1685,7 @@ class _Transport:
         with self._lock:
             idle, self._idle = self._idle, {}
         for conns in idle.values():
-            for conn in conns:
+            for conn, _ in conns:
                 _close_connection(conn)
 
     # -- one exchange ----------------------------------------------------------
@@ -2216,72 +2227,182 @@ class DefaultAzureCredential(_TokenCredential):
 # Streaming chat completions
 # =============================================================================
 
-class _ChatStreamDecoder:
-    """Bytes of a chat-completions event stream to updates: the core that the sync
-    and async streams share.
+class _Text:
+    """A string that a stream adds to piece by piece: one buffer, not one object per piece."""
 
-    ``feed`` and ``end`` return updates and, in order among them, the errors to
-    raise once the updates before them have been delivered.
-    """
+    __slots__ = ("buffer",)
 
-    def __init__(self, response: Any, max_line_bytes: int, max_event_bytes: int) -> None:
-        self._response = response if isinstance(response, HttpResponse) else None
-        self._parser = SSEParser(max_line_bytes=max_line_bytes, max_event_bytes=max_event_bytes)
-        self.done = False  # "data: [DONE]" arrived
+    def __init__(self, first: str) -> None:
+        self.buffer = io.StringIO(first)
+        self.buffer.seek(0, io.SEEK_END)
+
+
+class _ToolCalls(dict):  # type: ignore[type-arg]
+    """Tool-call fragments by their index, merged; a list (by index) in the final answer."""
+
+
+# Delta keys whose first value stands: repeated in later chunks, they are not more text.
+_FIRST_ONLY = frozenset(("role", "id", "type", "index", "object", "model", "created"))
+
+
+def _merge(into: Dict[str, Any], delta: Mapping[str, Any]) -> None:
+    """Adds one delta (or a part of one) into the answer so far: strings concatenated, tool
+    calls merged by index, lists concatenated (adjacent parts of one type merged into one),
+    objects merged key by key, any other value the latest one that is not null."""
+    for key, value in delta.items():
+        old = into.get(key)
+        if isinstance(value, str):
+            if isinstance(old, _Text):
+                old.buffer.write(value)
+            elif isinstance(old, str) and old:
+                if key not in _FIRST_ONLY:
+                    into[key] = text = _Text(old)  # a second piece: from now on, one buffer
+                    text.buffer.write(value)
+            else:
+                into[key] = value  # the first piece (or one of another type than before)
+        elif key == "tool_calls" and isinstance(value, list):
+            if not isinstance(old, _ToolCalls):
+                old = into[key] = _ToolCalls()
+            for position, call in enumerate(value):
+                if isinstance(call, Mapping):
+                    index = call.get("index", position)
+                    _merge(old.setdefault(index if isinstance(index, (int, str)) else str(index), {}),
+                           {k: v for k, v in call.items() if k != "index"})
+        elif isinstance(value, Mapping):
+            if not isinstance(old, dict):
+                old = into[key] = {}
+            _merge(old, value)
+        elif isinstance(value, list):
+            if not isinstance(old, list):
+                old = into[key] = []
+            for part in value:
+                last = old[-1] if old else None
+                if (isinstance(part, Mapping) and isinstance(last, dict) and part.get("type") is not None
+                        and last.get("type") == part.get("type")):
+                    _merge(last, part)  # Mistral's content parts: one text part, not one per chunk
+                else:
+                    old.append(_to_json(part))  # a copy: the chunk also belongs to the update the caller got
+        elif value is not None or key not in into:
+            into[key] = value
+
+
+def _plain(value: Any) -> Any:
+    """The answer so far as plain JSON."""
+    if isinstance(value, _Text):
+        return value.buffer.getvalue()
+    if isinstance(value, _ToolCalls):
+        return [_plain(value[i]) for i in sorted(value, key=_index_order)]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _index_order(index: Any) -> Tuple[int, Any]:
+    """Sorts choice and tool-call indexes: numbers in order, anything odd after them."""
+    return (0, index) if isinstance(index, int) else (1, str(index))
+
+
+class _Accumulator:
+    """Adds stream chunks up into the ChatCompletions the service would have answered without
+    streaming: each choice's deltas merged into its message, logprobs concatenated, the last
+    finish_reason and usage, and the chunks' other top-level keys as they first came."""
+
+    def __init__(self) -> None:
+        self.received = False
+        self._top: Dict[str, Any] = {}
+        self._choices: Dict[Any, Dict[str, Any]] = {}
+
+    def add(self, chunk: Mapping[str, Any]) -> None:
+        self.received = True
+        top = self._top
+        for key, value in chunk.items():
+            if key == "choices":
+                top.setdefault(key, None)  # its place; filled in by result()
+            elif top.get(key) is None or (key == "usage" and value is not None):
+                top[key] = value
+        choices = chunk.get("choices")
+        for choice in choices if isinstance(choices, list) else ():
+            if not isinstance(choice, Mapping):
+                continue  # a server's odd shapes are skipped here, never raised from
+            index = choice.get("index", 0)
+            index = index if isinstance(index, (int, str)) else str(index)
+            state = self._choices.get(index)
+            if state is None:
+                state = self._choices[index] = {"index": index, "message": {}, "finish_reason": None}
+            for key, value in choice.items():
+                if key == "delta":
+                    if isinstance(value, Mapping):
+                        _merge(state["message"], value)
+                elif key == "logprobs" and isinstance(value, Mapping):
+                    if not isinstance(state.get(key), dict):
+                        state[key] = {}
+                    _merge(state[key], value)
+                elif key != "index" and (value is not None or key not in state):
+                    state[key] = value  # finish_reason, filter results: the latest that is not null
+
+    def unfinished(self) -> List[Any]:
+        return [index for index, state in self._choices.items() if state["finish_reason"] is None]
+
+    def result(self) -> ChatCompletions:
+        body = _plain(self._top)
+        body["object"] = "chat.completion"
+        choices = []
+        for index in sorted(self._choices, key=_index_order):
+            choice = _plain(self._choices[index])
+            message = choice["message"]
+            message.setdefault("role", "assistant")
+            message.setdefault("content", None)
+            choices.append(choice)
+        body["choices"] = choices
+        return ChatCompletions._from_json(body)
+
+
+class _ChatStream:
+    """What the sync and async streams share: SSE parsing, the step from one event to its
+    update, and the answer the updates add up to."""
+
+    def __init__(self, response: Any, max_sse_line_bytes: int, max_sse_event_bytes: int) -> None:
+        self._response = response
+        self._parser = SSEParser(max_line_bytes=max_sse_line_bytes, max_event_bytes=max_sse_event_bytes)
         self._final = _Accumulator()
+        self._done = False  # "data: [DONE]" arrived
 
-    def feed(self, chunk: bytes) -> List[Item]:
-        if self.done:
-            return []
-        try:
-            events = self._parser.feed(chunk)
-        except ServiceResponseError as exc:
-            return [exc]
-        items: List[Item] = []
-        for event in events:
-            item = self._event(event)
-            if item is not None:
-                items.append(item)
-                if isinstance(item, BaseException):  # nothing after an error
-                    break
-            if self.done:
-                break
-        return items
-
-    def end(self) -> List[Item]:
-        """The body ended: an error if it ended before the stream was complete."""
-        if self.done:
-            return []
-        items = [item for item in map(self._event, self._parser.close()) if item is not None]
-        unfinished = self._final.unfinished()
-        if not self.done and (unfinished or not self._final.received):
-            what = "choice {} had no finish_reason".format(unfinished[0]) if unfinished else "no event arrived"
-            items.append(ServiceResponseError(
-                "the stream ended before data: [DONE] ({}): the answer is incomplete".format(what)))
-        self.done = True
-        return items
-
-    def _event(self, event: ServerSentEvent) -> Optional[Item]:
+    def _step(self, event: ServerSentEvent) -> Optional[StreamingChatCompletionsUpdate]:
+        """One event: its update (None for one with neither choices nor usage, as the SDK
+        skips them), or the error it is, raised; the answer so far takes it in."""
         kind, data, _, _ = event
         if data == "[DONE]":
-            self.done = True
+            self._done = True
             return None
         if kind == "error":
-            return self._error({"message": data})
+            raise self._error({"message": data})
         try:
             obj = json.loads(data)
         except (ValueError, RecursionError):
-            return DecodeError("a stream event is not JSON: {!r}".format(data[:200]), response=self._response,
-                               error_model=ODataV4Format({}))
+            raise DecodeError("a stream event is not JSON: {!r}".format(data[:200]), response=self._http(),
+                              error_model=ODataV4Format({})) from None
         if not isinstance(obj, dict):
-            return DecodeError("a stream event is not a JSON object: {!r}".format(data[:200]),
-                               response=self._response, error_model=ODataV4Format({}))
+            raise DecodeError("a stream event is not a JSON object: {!r}".format(data[:200]),
+                              response=self._http(), error_model=ODataV4Format({}))
         if obj.get("error"):
             inner = obj["error"]
-            return self._error(inner if isinstance(inner, Mapping) else {"message": str(inner)})
+            raise self._error(inner if isinstance(inner, Mapping) else {"message": str(inner)})
         self._final.add(obj)
-        update = StreamingChatCompletionsUpdate._from_json(obj)
-        return update if update.choices or update.usage else None
+        return StreamingChatCompletionsUpdate._from_json(obj) if obj.get("choices") or obj.get("usage") else None
+
+    def _step_end(self) -> None:
+        """The body ended before [DONE]: an error unless every choice finished."""
+        unfinished = self._final.unfinished()
+        if unfinished or not self._final.received:
+            what = "choice {} had no finish_reason".format(unfinished[0]) if unfinished else "no event arrived"
+            raise ServiceResponseError("the stream ended before data: [DONE] ({}): the answer is incomplete".format(
+                what))
+
+    def _http(self) -> Optional[HttpResponse]:
+        response = getattr(self._response, "_response", self._response)  # the async body wraps one
+        return response if isinstance(response, HttpResponse) else None
 
     def _error(self, body: Mapping[str, Any]) -> HttpResponseError:
         if isinstance(body.get("message"), str) and body["message"].startswith("{"):
@@ -2293,135 +2414,19 @@ class _ChatStreamDecoder:
                 pass
         error = ODataV4Format(body)
         return HttpResponseError("the service sent an error in the stream: ({}) {}".format(error.code, error.message),
-                                 response=self._response, error_model=error)
+                                 response=self._http(), error_model=error)
 
-    def final_completion(self) -> ChatCompletions:
-        return self._final.result()
-
-
-class _Accumulator:
-    """Adds stream chunks up into the JSON of the whole ChatCompletions, and knows
-    which choices still lack a finish_reason."""
-
-    def __init__(self) -> None:
-        self.received = False
-        self._head: Dict[str, Any] = {}  # id, created, model: the first non-empty of each
-        self._choices: Dict[Any, Dict[str, Any]] = {}
-        self._usage: Any = None
-
-    def add(self, chunk: Dict[str, Any]) -> None:
-        self.received = True
-        if len(self._head) < 3:
-            for key in ("id", "created", "model"):
-                if chunk.get(key) and key not in self._head:
-                    self._head[key] = chunk[key]
-        usage = chunk.get("usage")
-        if usage:
-            self._usage = usage
-        choices = chunk.get("choices")
-        if not isinstance(choices, list):
-            return
-        for choice in choices:
-            if not isinstance(choice, dict):
-                continue  # a server's odd shapes are skipped here, never raised from
-            index = choice.get("index", 0)
-            if not isinstance(index, (int, str)):
-                index = str(index)
-            state = self._choices.get(index)
-            if state is None:
-                state = self._choices[index] = {"role": None, "content": [], "tools": {}, "finish_reason": None}
-            if choice.get("finish_reason") is not None:
-                state["finish_reason"] = choice["finish_reason"]
-            delta = choice.get("delta")
-            if not isinstance(delta, dict):
-                continue
-            content = delta.get("content")
-            if content and isinstance(content, str):
-                state["content"].append(content)
-            if len(delta) > 1 or content is None:  # the rarer parts: role, tool calls
-                self._add_rest(state, delta)
-
-    @staticmethod
-    def _add_rest(state: Dict[str, Any], delta: Dict[str, Any]) -> None:
-        if delta.get("role"):
-            state["role"] = delta["role"]
-        calls = delta.get("tool_calls")
-        for position, call in enumerate(calls if isinstance(calls, list) else ()):
-            if not isinstance(call, dict):
-                continue
-            index = call.get("index", position)
-            tool = state["tools"].setdefault(index if isinstance(index, (int, str)) else str(index),
-                                             {"id": None, "name": [], "arguments": []})
-            tool["id"] = tool["id"] or call.get("id")
-            function = call.get("function")
-            if isinstance(function, dict):
-                for part in ("name", "arguments"):
-                    if isinstance(function.get(part), str):
-                        tool[part].append(function[part])
-
-    def unfinished(self) -> List[Any]:
-        return [index for index, state in self._choices.items() if state["finish_reason"] is None]
-
-    def result(self) -> ChatCompletions:
-        choices = []
-        for index in sorted(self._choices, key=_index_order):
-            state = self._choices[index]
-            message: Dict[str, Any] = {"role": state["role"] or "assistant",
-                                       "content": "".join(state["content"]) if state["content"] else None}
-            if state["tools"]:
-                message["tool_calls"] = [
-                    {"id": t["id"], "type": "function",
-                     "function": {"name": "".join(t["name"]), "arguments": "".join(t["arguments"])}}
-                    for _, t in sorted(state["tools"].items(), key=lambda item: _index_order(item[0]))]
-            choices.append({"index": index, "finish_reason": state["finish_reason"], "message": message})
-        body = dict(self._head, object="chat.completion", choices=choices)
-        if self._usage is not None:
-            body["usage"] = self._usage
-        return ChatCompletions._from_json(body)
+    def _settle(self) -> Any:
+        """The stream is over: after [DONE] the connection goes back to the pool, which reads the
+        end of its body before reusing it (if it is already there); otherwise it is closed."""
+        http = self._http()
+        if self._done and http is not None:
+            http._park()
+            return None
+        return self._response.close()
 
 
-def _index_order(index: Any) -> Tuple[int, Any]:
-    """Sorts choice and tool-call indexes: numbers in order, anything odd after them."""
-    return (0, index) if isinstance(index, int) else (1, str(index))
-
-
-class _UpdateQueue:
-    """What the sync and async streams share: the decoder, the updates and errors
-    waiting to come out in order, and whether the stream has ended."""
-
-    def __init__(self, response: Any, max_sse_line_bytes: int, max_sse_event_bytes: int) -> None:
-        self._response = response
-        self._decoder = _ChatStreamDecoder(response, max_sse_line_bytes, max_sse_event_bytes)
-        self._pending: Deque[Item] = collections.deque()
-        self._ended = False
-
-    def _waiting(self) -> bool:
-        """Whether an update (or error) is ready, without reading."""
-        return bool(self._pending)
-
-    def _at_done(self) -> bool:
-        """Whether "data: [DONE]" arrived and nothing is left to deliver: the stream ends."""
-        if self._decoder.done and not self._ended:
-            self._ended = True
-            return True
-        return False
-
-    def _received(self, chunk: bytes) -> None:
-        self._pending.extend(self._decoder.feed(chunk))
-
-    def _body_ended(self) -> None:
-        self._pending.extend(self._decoder.end())
-        self._ended = True
-
-    def _next_item(self) -> Item:
-        item = self._pending.popleft()
-        if isinstance(item, BaseException):  # nothing comes after an error
-            self._pending.clear()
-            self._ended = True
-        return item
-
-
-class StreamingChatCompletions(_UpdateQueue):
+class StreamingChatCompletions(_ChatStream):
     """The updates of a streamed chat completion, each yielded as soon as its event
     is complete.  A context manager; ``close()`` stops early.
 
@@ -2431,47 +2436,39 @@ class StreamingChatCompletions(_UpdateQueue):
     def __init__(self, response: Any, *, max_sse_line_bytes: int = _Options.max_sse_line_bytes,
                  max_sse_event_bytes: int = _Options.max_sse_event_bytes) -> None:
         super().__init__(response, max_sse_line_bytes, max_sse_event_bytes)
-        self._chunks: Iterator[bytes] = iter(response.iter_bytes())
+        self._updates = self._stream()
+
+    def _stream(self) -> Generator[StreamingChatCompletionsUpdate, None, None]:
+        try:
+            for event in self._events():
+                update = self._step(event)
+                if update is not None:
+                    yield update
+                if self._done:
+                    return
+            self._step_end()
+        finally:
+            self._settle()
+
+    def _events(self) -> Iterator[ServerSentEvent]:
+        for chunk in self._response.iter_bytes():
+            yield from self._parser.feed(chunk)
+        yield from self._parser.close()
 
     def __iter__(self) -> StreamingChatCompletions:
         return self
 
     def __next__(self) -> StreamingChatCompletionsUpdate:
-        while not self._waiting():
-            if self._at_done():
-                self._settle()
-            if self._ended:
-                raise StopIteration
-            try:
-                chunk = next(self._chunks)
-            except StopIteration:
-                self._body_ended()
-                self.close()
-                continue
-            except BaseException:
-                self.close()
-                raise
-            self._received(chunk)
-        item = self._next_item()
-        if isinstance(item, BaseException):
-            self.close()
-            raise item
-        return item
-
-    def _settle(self) -> None:
-        if isinstance(self._response, HttpResponse):
-            self._response._drain(self._chunks)
-        else:
-            self.close()
+        return next(self._updates)
 
     def get_final_completion(self) -> ChatCompletions:
         """The ChatCompletions these updates add up to (reading the rest of the stream first)."""
         for _ in self:
             pass
-        return self._decoder.final_completion()
+        return self._final.result()
 
     def close(self) -> None:
-        self._ended = True
+        self._updates.close()  # its finally settles the response, if it had started
         self._response.close()
 
     def __enter__(self) -> StreamingChatCompletions:
@@ -2917,14 +2914,11 @@ class _AsyncBody:
                 return
             yield chunk
 
-    async def _drain(self) -> None:
-        await self._worker.run(self._response._drain, self._chunks)
-
     async def close(self) -> None:
         self._response.close()  # never blocks: it shuts the socket down
 
 
-class AsyncStreamingChatCompletions(_UpdateQueue):
+class AsyncStreamingChatCompletions(_ChatStream):
     """``async for`` over the updates of a streamed chat completion; ``async with``,
     ``await close()``.  Build one from any response whose ``iter_bytes()`` is an
     async iterator of bytes and whose ``close()`` may be awaited.
@@ -2933,42 +2927,43 @@ class AsyncStreamingChatCompletions(_UpdateQueue):
     def __init__(self, response: Any, *, max_sse_line_bytes: int = _Options.max_sse_line_bytes,
                  max_sse_event_bytes: int = _Options.max_sse_event_bytes) -> None:
         super().__init__(response, max_sse_line_bytes, max_sse_event_bytes)
-        self._chunks: AsyncIterator[bytes] = response.iter_bytes().__aiter__()
+        self._updates = self._stream()
+
+    async def _stream(self) -> AsyncGenerator[StreamingChatCompletionsUpdate, None]:
+        try:
+            async for event in self._events():
+                update = self._step(event)
+                if update is not None:
+                    yield update
+                if self._done:
+                    return
+            self._step_end()
+        finally:  # also on cancellation: the stream is closed at once
+            settled = self._settle()
+            if hasattr(settled, "__await__"):
+                await settled
+
+    async def _events(self) -> AsyncIterator[ServerSentEvent]:
+        async for chunk in self._response.iter_bytes():
+            for event in self._parser.feed(chunk):
+                yield event
+        for event in self._parser.close():
+            yield event
 
     def __aiter__(self) -> AsyncStreamingChatCompletions:
         return self
 
     async def __anext__(self) -> StreamingChatCompletionsUpdate:
-        while not self._waiting():
-            if self._at_done():
-                drain = getattr(self._response, "_drain", None)
-                await (drain() if drain is not None else self.close())
-            if self._ended:
-                raise StopAsyncIteration
-            try:
-                chunk = await self._chunks.__anext__()
-            except StopAsyncIteration:
-                self._body_ended()
-                await self.close()
-                continue
-            except BaseException:  # includes cancellation: the stream is closed at once
-                await self.close()
-                raise
-            self._received(chunk)
-        item = self._next_item()
-        if isinstance(item, BaseException):
-            await self.close()
-            raise item
-        return item
+        return await self._updates.__anext__()
 
     async def get_final_completion(self) -> ChatCompletions:
         """The ChatCompletions these updates add up to (reading the rest of the stream first)."""
         async for _ in self:
             pass
-        return self._decoder.final_completion()
+        return self._final.result()
 
     async def close(self) -> None:
-        self._ended = True
+        await self._updates.aclose()
         result = self._response.close()
         if hasattr(result, "__await__"):
             await result
@@ -3021,8 +3016,8 @@ class AsyncChatCompletionsClient(_AsyncClient):
         result = await self._worker.run(self._sync.complete, body, **kwargs)
         if isinstance(result, StreamingChatCompletions):
             return AsyncStreamingChatCompletions(_AsyncBody(result._response, self._worker),
-                                                 max_sse_line_bytes=result._decoder._parser.max_line_bytes,
-                                                 max_sse_event_bytes=result._decoder._parser.max_event_bytes)
+                                                 max_sse_line_bytes=result._parser.max_line_bytes,
+                                                 max_sse_event_bytes=result._parser.max_event_bytes)
         return result
 
 

@@ -1005,11 +1005,30 @@ class StreamingTest(StubTest):
         self.assertEqual(content_of(list(stream)), "x")
 
     def test_connection_is_reused_after_a_complete_stream(self) -> None:
+        def whole(h: BaseHTTPRequestHandler) -> None:  # the last event and the body's end in one write
+            start_chunked(h)
+            data = sse(chunk("x"), chunk(None, "stop"))
+            h.wfile.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(data), data))
         for _ in range(3):
-            updates, error = collect(self.stream(chunked([sse(chunk("x"), chunk(None, "stop"))])))
+            updates, error = collect(self.stream(whole))
             self.assertIsNone(error)
             self.client.complete(messages=[UserMessage("hi")])
         self.assertEqual(self.stub.connections, 1)
+
+    def test_a_body_kept_open_after_done_never_delays_the_end_of_the_stream(self) -> None:
+        release, client_waited = threading.Event(), threading.Event()
+
+        def keep_open(h: BaseHTTPRequestHandler) -> None:
+            start_chunked(h)
+            write_chunk(h, sse(chunk("x", "stop")))
+            if not release.wait(WAIT):  # the body's end comes only after the client has finished the stream
+                client_waited.set()
+            h.wfile.write(b"0\r\n\r\n")
+        updates, error = collect(self.stream(keep_open))
+        release.set()
+        self.assertFalse(client_waited.is_set())
+        self.assertEqual((content_of(updates), error), ("x", None))
+        self.assertEqual(self.client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
 
     def test_closing_early_closes_the_connection_and_the_client_stays_usable(self) -> None:
         server_saw_close = threading.Event()
