@@ -1329,6 +1329,7 @@ class SSEParser:
     def close(self) -> List[ServerSentEvent]:
         """End of stream.  An event without its blank line is discarded, as the standard says."""
         events = self._feed_text(self._decoder.decode(b"", final=True))
+        self._early_retry()
         self._pending, self._pending_size, self._line_size = [], 0, 0
         self._reset_event()
         return events
@@ -1351,6 +1352,8 @@ class SSEParser:
             last_lf = text.rfind("\n")
             self._line_size = len(text) - last_lf - 1 if last_lf >= 0 else self._line_size + len(text)
             self._check_pending()
+            if "retry" in text:
+                self._early_retry()
             return []
         if pending:
             text = "".join(pending) + text
@@ -1370,6 +1373,18 @@ class SSEParser:
         self._line_size = len(rest) - rest.rfind("\n") - 1
         self._check_pending()
         return events
+
+    def _early_retry(self) -> None:
+        """A retry field takes effect when its line is processed, even in an event that never
+        dispatches: apply those among the complete lines still waiting for their blank line."""
+        if not self._pending:
+            return
+        for line in "".join(self._pending).split("\n")[:-1]:
+            field, _, value = line.partition(":")
+            if field == "retry":
+                value = value[1:] if value[:1] == " " else value
+                if value.isdigit() and value.isascii():
+                    self.retry = int(value)
 
     def _check_pending(self) -> None:
         if self._line_size > self.max_line_bytes:
@@ -2307,7 +2322,8 @@ def _index_order(index: Any) -> Tuple[int, Any]:
 class _Accumulator:
     """Adds stream chunks up into the ChatCompletions the service would have answered without
     streaming: each choice's deltas merged into its message, logprobs concatenated, the last
-    finish_reason and usage, and the chunks' other top-level keys as they first came."""
+    finish_reason, filter results and usage, and the chunks' other top-level keys as they
+    first came with a value."""
 
     def __init__(self) -> None:
         self.received = False
@@ -2320,8 +2336,8 @@ class _Accumulator:
         for key, value in chunk.items():
             if key == "choices":
                 top.setdefault(key, None)  # its place; filled in by result()
-            elif top.get(key) is None or (key == "usage" and value is not None):
-                top[key] = value
+            elif not top.get(key) or (key == "usage" and value):
+                top[key] = value  # the first that is not empty (Azure's first chunk has "" and 0); usage: the last
         choices = chunk.get("choices")
         for choice in choices if isinstance(choices, list) else ():
             if not isinstance(choice, Mapping):
@@ -2339,8 +2355,8 @@ class _Accumulator:
                     if not isinstance(state.get(key), dict):
                         state[key] = {}
                     _merge(state[key], value)
-                elif key != "index" and (value is not None or key not in state):
-                    state[key] = value  # finish_reason, filter results: the latest that is not null
+                elif key != "index" and (value or key not in state):
+                    state[key] = value  # finish_reason, filter results: the latest that is not empty
 
     def unfinished(self) -> List[Any]:
         return [index for index, state in self._choices.items() if state["finish_reason"] is None]

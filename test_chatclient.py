@@ -804,6 +804,21 @@ class SSEParserTest(unittest.TestCase):
         self.assertEqual([e.retry for e in events], [1500, None, None])
         self.assertEqual(parser.retry, 1500)
 
+    def test_retry_takes_effect_when_its_line_is_processed(self) -> None:
+        for splits in ([], [3, 9], list(range(1, 30))):
+            parser = SSEParser()
+            data = b"retry: 1500\ndata: never dispatched\n"
+            events = []
+            for a, b in zip([0] + splits, splits + [len(data)]):
+                events += parser.feed(data[a:b])
+            events += parser.close()
+            self.assertEqual((events, parser.retry), ([], 1500))
+        parser = SSEParser()
+        parser.feed(b"retry: 2500\nda")
+        self.assertEqual(parser.retry, 2500)  # before the event's blank line arrives
+        parser.feed(b"ta: x\nretry: 7")  # an unfinished line is not processed yet
+        self.assertEqual(parser.retry, 2500)
+
     def test_unknown_fields_and_field_case(self) -> None:
         self.check(b"foo: bar\nData: no\nDATA: no\ndata: yes\n\n", [E("yes")])
 
@@ -2957,3 +2972,221 @@ class KeylessTest(unittest.TestCase):
         self.assertEqual(chat["headers"]["authorization"], "Bearer entra-token-1")
         self.assertEqual([c.split()[1] for c in connects], [b"login.microsoftonline.com:443",
                                                             b"res.openai.azure.com:443"])
+
+
+# ---------------------------------------------------------------------------
+# Recorded shapes of real services: a model is its JSON; a stream adds up to the whole answer
+# ---------------------------------------------------------------------------
+
+def azure_chunk(choices: List[Any], **top: Any) -> Dict[str, Any]:
+    return dict({"choices": choices, "created": 1748977994, "id": "chatcmpl-BeRMQ69PcNQmy9a0f0C0VlLsdOy9H",
+                 "model": "gpt-4o-2024-05-13", "object": "chat.completion.chunk",
+                 "system_fingerprint": "fp_ee1d74bde0"}, **top)
+
+
+SAFE = {"hate": {"filtered": False, "severity": "safe"}, "self_harm": {"filtered": False, "severity": "safe"},
+        "sexual": {"filtered": False, "severity": "safe"}, "violence": {"filtered": False, "severity": "safe"}}
+# Azure OpenAI: a first chunk with only the prompt's filter results, then filter results on every choice.
+AZURE_STREAM = [
+    {"choices": [], "created": 0, "id": "", "model": "", "object": "",
+     "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": SAFE}]},
+    azure_chunk([{"content_filter_results": {}, "delta": {"content": "", "refusal": None, "role": "assistant"},
+                  "finish_reason": None, "index": 0, "logprobs": None}]),
+    azure_chunk([{"content_filter_results": SAFE, "delta": {"content": "Hello"}, "finish_reason": None, "index": 0,
+                  "logprobs": None}]),
+    azure_chunk([{"content_filter_results": SAFE, "delta": {"content": "! How can I help?"}, "finish_reason": None,
+                  "index": 0, "logprobs": None}]),
+    azure_chunk([{"content_filter_results": {}, "delta": {}, "finish_reason": "stop", "index": 0, "logprobs": None}]),
+    azure_chunk([], usage={"completion_tokens": 7, "prompt_tokens": 9, "total_tokens": 16}),
+]
+AZURE_FINAL = {
+    "choices": [{"index": 0, "message": {"content": "Hello! How can I help?", "refusal": None, "role": "assistant"},
+                 "finish_reason": "stop", "content_filter_results": SAFE, "logprobs": None}],
+    "created": 1748977994, "id": "chatcmpl-BeRMQ69PcNQmy9a0f0C0VlLsdOy9H", "model": "gpt-4o-2024-05-13",
+    "object": "chat.completion", "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": SAFE}],
+    "system_fingerprint": "fp_ee1d74bde0", "usage": {"completion_tokens": 7, "prompt_tokens": 9, "total_tokens": 16}}
+
+
+def deepseek_chunk(delta: Dict[str, Any], finish: Optional[str] = None, **top: Any) -> Dict[str, Any]:
+    return dict({"id": "43a31dda-92f6-4cdf-a333-bb399599a824", "object": "chat.completion.chunk",
+                 "created": 1739097227, "model": "deepseek-reasoner", "system_fingerprint": "fp_7e73fd9a08",
+                 "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]}, **top)
+
+
+# DeepSeek-R1 (also on Foundry): the reasoning streams in reasoning_content, with content null, then the answer.
+DEEPSEEK_STREAM = [
+    deepseek_chunk({"role": "assistant", "content": None, "reasoning_content": ""}),
+    deepseek_chunk({"content": None, "reasoning_content": "Okay, the user wrote \"hello\"."}),
+    deepseek_chunk({"content": None, "reasoning_content": " I should respond in a friendly manner."}),
+    deepseek_chunk({"content": "Hello!", "reasoning_content": None}),
+    deepseek_chunk({"content": " How can I assist you today?", "reasoning_content": None}),
+    deepseek_chunk({"content": "", "reasoning_content": None}, "stop",
+                   usage={"prompt_tokens": 6, "completion_tokens": 92, "total_tokens": 98,
+                          "completion_tokens_details": {"reasoning_tokens": 81}}),
+]
+DEEPSEEK_FINAL = {
+    "id": "43a31dda-92f6-4cdf-a333-bb399599a824", "object": "chat.completion", "created": 1739097227,
+    "model": "deepseek-reasoner", "system_fingerprint": "fp_7e73fd9a08",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello! How can I assist you today?",
+                                         "reasoning_content": "Okay, the user wrote \"hello\". I should respond in a "
+                                                              "friendly manner."},
+                 "finish_reason": "stop", "logprobs": None}],
+    "usage": {"prompt_tokens": 6, "completion_tokens": 92, "total_tokens": 98,
+              "completion_tokens_details": {"reasoning_tokens": 81}}}
+
+
+def mistral_chunk(content: Any, finish: Optional[str] = None) -> Dict[str, Any]:
+    return {"id": "d7f1e6b0b2f14b8c", "object": "chat.completion.chunk", "created": 1750000000,
+            "model": "magistral-medium-2506",
+            "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": finish}]}
+
+
+# Mistral's magistral: content as a list of parts (thinking, then text), one part per chunk.
+MISTRAL_STREAM = [
+    dict(mistral_chunk(""), choices=[{"index": 0, "delta": {"role": "assistant", "content": ""},
+                                      "finish_reason": None}]),
+    mistral_chunk([{"type": "thinking", "thinking": [{"type": "text", "text": "The user asks"}]}]),
+    mistral_chunk([{"type": "thinking", "thinking": [{"type": "text", "text": " for 2+2."}]}]),
+    mistral_chunk([{"type": "text", "text": "2 + 2"}]),
+    mistral_chunk([{"type": "text", "text": " = 4."}], "stop"),
+]
+MISTRAL_FINAL = {
+    "id": "d7f1e6b0b2f14b8c", "object": "chat.completion", "created": 1750000000, "model": "magistral-medium-2506",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": [
+        {"type": "thinking", "thinking": [{"type": "text", "text": "The user asks for 2+2."}]},
+        {"type": "text", "text": "2 + 2 = 4."}]}, "finish_reason": "stop"}]}
+
+
+def openai_chunk(delta: Dict[str, Any], finish: Optional[str] = None, logprobs: Any = None) -> Dict[str, Any]:
+    return {"id": "chatcmpl-AyPK1", "object": "chat.completion.chunk", "created": 1739000000,
+            "model": "gpt-4o-mini-2024-07-18", "service_tier": "default", "system_fingerprint": "fp_72ed7ab54c",
+            "choices": [{"index": 0, "delta": delta, "logprobs": logprobs, "finish_reason": finish}]}
+
+
+# OpenAI: two tool calls whose arguments arrive in pieces; and a refusal, with logprobs.
+OPENAI_TOOL_STREAM = [
+    openai_chunk({"role": "assistant", "content": None, "tool_calls": [
+        {"index": 0, "id": "call_a", "type": "function", "function": {"name": "get_weather", "arguments": ""}}],
+        "refusal": None}),
+    openai_chunk({"tool_calls": [{"index": 0, "function": {"arguments": "{\"city\": "}}]}),
+    openai_chunk({"tool_calls": [{"index": 0, "function": {"arguments": "\"Paris\"}"}}]}),
+    openai_chunk({"tool_calls": [{"index": 1, "id": "call_b", "type": "function",
+                                  "function": {"name": "get_time", "arguments": "{}"}}]}),
+    openai_chunk({}, "tool_calls"),
+]
+OPENAI_TOOL_FINAL = {
+    "id": "chatcmpl-AyPK1", "object": "chat.completion", "created": 1739000000, "model": "gpt-4o-mini-2024-07-18",
+    "service_tier": "default", "system_fingerprint": "fp_72ed7ab54c",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": None, "refusal": None, "tool_calls": [
+        {"id": "call_a", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}},
+        {"id": "call_b", "type": "function", "function": {"name": "get_time", "arguments": "{}"}}]},
+        "logprobs": None, "finish_reason": "tool_calls"}]}
+OPENAI_REFUSAL_STREAM = [
+    openai_chunk({"role": "assistant", "content": None, "refusal": ""}, logprobs={"content": None, "refusal": []}),
+    openai_chunk({"refusal": "I'm sorry,"}, logprobs={"content": None, "refusal": [
+        {"token": "I'm", "logprob": -0.01, "bytes": [73, 39, 109], "top_logprobs": []},
+        {"token": " sorry,", "logprob": -0.02, "bytes": [32, 115, 111, 114, 114, 121, 44], "top_logprobs": []}]}),
+    openai_chunk({"refusal": " I can't help with that."}, logprobs={"content": None, "refusal": [
+        {"token": " I can't help with that.", "logprob": -0.03, "bytes": [32], "top_logprobs": []}]}),
+    openai_chunk({}, "stop"),
+]
+OPENAI_REFUSAL_FINAL = {
+    "id": "chatcmpl-AyPK1", "object": "chat.completion", "created": 1739000000, "model": "gpt-4o-mini-2024-07-18",
+    "service_tier": "default", "system_fingerprint": "fp_72ed7ab54c",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": None,
+                                         "refusal": "I'm sorry, I can't help with that."},
+                 "logprobs": {"content": None, "refusal": [
+                     {"token": "I'm", "logprob": -0.01, "bytes": [73, 39, 109], "top_logprobs": []},
+                     {"token": " sorry,", "logprob": -0.02, "bytes": [32, 115, 111, 114, 114, 121, 44],
+                      "top_logprobs": []},
+                     {"token": " I can't help with that.", "logprob": -0.03, "bytes": [32], "top_logprobs": []}]},
+                 "finish_reason": "stop"}]}
+OPENAI_TOOL_ANSWER = {  # the same call without streaming
+    "id": "chatcmpl-AyPK2", "object": "chat.completion", "created": 1739000001, "model": "gpt-4o-mini-2024-07-18",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": None, "tool_calls": [
+        {"id": "call_a", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}],
+        "refusal": None, "annotations": []}, "logprobs": None, "finish_reason": "tool_calls"}],
+    "usage": {"prompt_tokens": 80, "completion_tokens": 17, "total_tokens": 97,
+              "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+              "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+                                            "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}},
+    "service_tier": "default", "system_fingerprint": "fp_72ed7ab54c"}
+
+
+class RecordedShapesTest(StubTest):
+    STREAMS = {"azure": (AZURE_STREAM, AZURE_FINAL), "deepseek": (DEEPSEEK_STREAM, DEEPSEEK_FINAL),
+               "mistral": (MISTRAL_STREAM, MISTRAL_FINAL), "openai tools": (OPENAI_TOOL_STREAM, OPENAI_TOOL_FINAL),
+               "openai refusal": (OPENAI_REFUSAL_STREAM, OPENAI_REFUSAL_FINAL)}
+
+    def test_every_update_is_the_json_the_server_sent(self) -> None:
+        for name, (chunks, _) in self.STREAMS.items():
+            with self.subTest(stream=name):
+                self.stub.reply(chunked(pieces(chunks)))
+                updates = list(self.client.complete(messages=[UserMessage("hi")], stream=True))
+                sent = [c for c in chunks if c["choices"] or c.get("usage")]  # the SDK skips the others
+                self.assertEqual([json.loads(str(u)) for u in updates], sent)
+                self.assertEqual([list(u) for u in updates], [list(c) for c in sent])  # in the server's order
+                self.assertEqual([u.as_dict() for u in updates], sent)
+
+    def test_the_final_completion_is_the_whole_answer(self) -> None:
+        for name, (chunks, final) in self.STREAMS.items():
+            with self.subTest(stream=name):
+                self.stub.reply(chunked(pieces(chunks)))
+                stream = self.client.complete(messages=[UserMessage("hi")], stream=True)
+                self.assertEqual(stream.get_final_completion().as_dict(), final)
+        stream = StreamingChatCompletions(FakeBody(pieces(DEEPSEEK_STREAM)))
+        message = stream.get_final_completion().choices[0].message
+        self.assertIs(message.role, ChatRole.ASSISTANT)
+        self.assertEqual(message["reasoning_content"][:8], "Okay, th")
+
+    def test_responses_round_trip(self) -> None:
+        for answer in (CHAT, OPENAI_TOOL_ANSWER, DEEPSEEK_FINAL, MISTRAL_FINAL, AZURE_FINAL):
+            self.stub.reply(json_reply(answer))
+            response = self.client.complete(messages=[UserMessage("hi")])
+            self.assertEqual(json.loads(str(response)), answer)
+            self.assertEqual(list(response.choices[0].message), list(answer["choices"][0]["message"]))
+        self.assertIs(response.choices[0].finish_reason, CompletionsFinishReason.STOPPED)
+        self.assertIsInstance(response.created, __import__("datetime").datetime)
+
+    def test_the_tool_loop_both_sdks_document(self) -> None:
+        for spelling in ("azure-ai-inference", "openai"):
+            with self.subTest(spelling=spelling):
+                self.stub.reply(json_reply(OPENAI_TOOL_ANSWER), json_reply(CHAT))
+                messages: List[Any] = [UserMessage("Weather in Paris?")] if spelling != "openai" else [
+                    {"role": "user", "content": "Weather in Paris?"}]
+                response = self.client.complete(messages=messages, model="gpt-4o-mini")
+                message = response.choices[0].message
+                messages.append(message)  # the answer goes back as it came
+                for call in message.tool_calls:
+                    result = json.dumps({"city": json.loads(call.function.arguments)["city"], "sky": "clear"})
+                    messages.append(ToolMessage(result, tool_call_id=call.id) if spelling != "openai" else
+                                    {"role": "tool", "tool_call_id": call.id, "content": result})
+                self.assertEqual(self.client.complete(messages=messages, model="gpt-4o-mini").id, "chatcmpl-1")
+                sent = self.stub.body()["messages"]
+                self.assertEqual(sent[1], OPENAI_TOOL_ANSWER["choices"][0]["message"])
+                self.assertEqual(sent[2], {"role": "tool", "tool_call_id": "call_a",
+                                           "content": "{\"city\": \"Paris\", \"sky\": \"clear\"}"})
+        stream = StreamingChatCompletions(FakeBody(pieces(OPENAI_TOOL_STREAM)))
+        final = stream.get_final_completion().choices[0].message
+        self.client.complete(messages=[UserMessage("hi"), final, ToolMessage("{}", tool_call_id="call_b")])
+        self.assertEqual(self.stub.body()["messages"][1], OPENAI_TOOL_FINAL["choices"][0]["message"])
+        with self.assertRaisesRegex(TypeError, r"messages\[0\] has no role"):
+            self.client.complete(messages=[{"content": "no role"}])
+
+
+def pieces(chunks: List[Any]) -> List[bytes]:
+    """A stream's body, one event per piece, then [DONE]."""
+    return [sse(c, done=False) for c in chunks] + [b"data: [DONE]\n\n"]
+
+
+class FakeBody:
+    """A response for StreamingChatCompletions(response): iter_bytes() and close()."""
+
+    def __init__(self, pieces: List[bytes]) -> None:
+        self.pieces, self.closed = pieces, False
+
+    def iter_bytes(self) -> Any:
+        return iter(self.pieces)
+
+    def close(self) -> None:
+        self.closed = True
