@@ -1443,6 +1443,207 @@ class SSEParser:
 
 
 # =============================================================================
+# HTTP/1.1 without I/O (RFC 9112): a request's bytes out, a response's events in
+# =============================================================================
+
+class _ProtocolError(Exception):
+    """The peer broke HTTP/1.1 framing (the shells raise ServiceResponseError for it)."""
+
+
+class _Head:
+    """A response's status line and header section."""
+
+    __slots__ = ("version", "status", "reason", "headers")
+
+    def __init__(self, version: Tuple[int, int], status: int, reason: str, headers: CaseInsensitiveDict) -> None:
+        self.version, self.status, self.reason, self.headers = version, status, reason, headers
+
+
+_END = None  # the event that ends a response's body
+_STATUS_LINE = r"HTTP/(\d)\.(\d) (\d{3})(?: ([^\r\n]*))?"
+
+
+def _request_head(method: str, target: str, headers: Iterable[Tuple[str, str]]) -> bytes:
+    """A request line and header section, ready to send (header values are latin-1)."""
+    lines = ["{} {} HTTP/1.1".format(method, target)]
+    lines.extend("{}: {}".format(name, value) for name, value in headers)
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+class _ResponseReader:
+    """Reads one response to a ``method`` request, as its bytes arrive: ``feed(data)`` returns
+    the events they complete — a ``_Head``, then body bytes, then ``_END`` — and
+    ``end_of_input()`` says the connection closed.  Interim (1xx) responses are skipped; a
+    HEAD request, 204 and 304 have no body; the body is framed by chunked coding (extensions
+    and trailers tolerated), by Content-Length, or else by the connection's close.  Lines,
+    the header count and the header section are capped, so no peer can exhaust memory.
+    Afterwards ``reusable`` says whether the connection may carry another request."""
+
+    _HEAD, _LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_END, _TRAILERS, _UNTIL_CLOSE, _DONE = range(8)
+
+    def __init__(self, method: str, max_line: int = 65536, max_headers: int = 100) -> None:
+        self._method = method
+        self._max_line, self._max_headers = max_line, max_headers
+        self._buffer = bytearray()
+        self._state = self._HEAD
+        self._remaining = 0
+        self._keep_alive = False
+        self.received = False  # any byte at all: a response had begun
+
+    @property
+    def done(self) -> bool:
+        return self._state == self._DONE
+
+    @property
+    def reusable(self) -> bool:
+        return self._state == self._DONE and self._keep_alive and not self._buffer
+
+    def feed(self, data: bytes) -> List[Any]:
+        if data:
+            self.received = True
+            self._buffer += data
+        events: List[Any] = []
+        while self._step(events):
+            pass
+        return events
+
+    def end_of_input(self) -> List[Any]:
+        """The peer closed the connection: the end of a body read until then, else an error."""
+        events = self.feed(b"")
+        if self._state == self._UNTIL_CLOSE:
+            if self._buffer:
+                events.append(bytes(self._buffer))
+                del self._buffer[:]
+            events.append(_END)
+            self._state = self._DONE
+        elif self._state != self._DONE:
+            raise _ProtocolError("the connection closed {}".format(
+                "before the response was complete" if self.received else "without a response"))
+        return events
+
+    # -- one step: True if it made progress --------------------------------------
+    def _step(self, events: List[Any]) -> bool:
+        state, buffer = self._state, self._buffer
+        if state in (self._LENGTH, self._CHUNK_DATA, self._UNTIL_CLOSE):
+            if not buffer:
+                return False
+            if state == self._UNTIL_CLOSE:
+                events.append(bytes(buffer))
+                del buffer[:]
+                return False
+            take = min(self._remaining, len(buffer))
+            events.append(bytes(buffer[:take]) if take < len(buffer) else bytes(buffer))
+            del buffer[:take]
+            self._remaining -= take
+            if self._remaining == 0:
+                if state == self._LENGTH:
+                    self._finish(events)
+                else:
+                    self._state = self._CHUNK_END
+            return True
+        if state == self._HEAD:
+            return self._read_head(events)
+        if state == self._CHUNK_END:
+            if buffer[:2] == b"\r\n" or buffer[:1] == b"\n":
+                del buffer[:2 if buffer[:1] == b"\r" else 1]
+                self._state = self._CHUNK_SIZE
+                return True
+            if len(buffer) >= 2 or (buffer and buffer != b"\r"):
+                raise _ProtocolError("a chunk is not followed by CRLF")
+            return False
+        if state == self._CHUNK_SIZE:
+            line = self._line()
+            if line is None:
+                return False
+            size = line.split(b";", 1)[0].strip()  # chunk extensions are ignored
+            if not size or size.strip(b"0123456789abcdefABCDEF"):
+                raise _ProtocolError("a malformed chunk size: {!r}".format(bytes(size[:20])))
+            self._remaining = int(size, 16)
+            self._state = self._CHUNK_DATA if self._remaining else self._TRAILERS
+            return True
+        if state == self._TRAILERS:
+            line = self._line()
+            if line is None:
+                return False
+            if not line:
+                self._finish(events)
+            return True  # a trailer field: ignored
+        return False  # _DONE: bytes after the response stay in the buffer (reusable says no)
+
+    def _line(self) -> Optional[bytearray]:
+        """The next line (without its CR LF or LF), or None until it is complete."""
+        end = self._buffer.find(b"\n")
+        if end < 0:
+            if len(self._buffer) > self._max_line:
+                raise _ProtocolError("a response line exceeds {} bytes".format(self._max_line))
+            return None
+        line = self._buffer[:end]
+        del self._buffer[:end + 1]
+        return line[:-1] if line[-1:] == b"\r" else line
+
+    def _read_head(self, events: List[Any]) -> bool:
+        buffer = self._buffer
+        end = buffer.find(b"\n\r\n")
+        end = buffer.find(b"\n\n") if end < 0 else end
+        if end < 0:
+            last_line = len(buffer) - buffer.rfind(b"\n") - 1
+            if last_line > self._max_line:
+                raise _ProtocolError("a response header line exceeds {} bytes".format(self._max_line))
+            if len(buffer) > self._max_line * 4:
+                raise _ProtocolError("the response's header section exceeds {} bytes".format(self._max_line * 4))
+            return False
+        section = bytes(buffer[:end]).decode("latin-1")
+        del buffer[:end + (3 if buffer[end + 1:end + 2] == b"\r" else 2)]
+        lines = [line[:-1] if line[-1:] == "\r" else line for line in section.split("\n")]
+        match = re.fullmatch(_STATUS_LINE, lines[0])
+        if match is None:
+            raise _ProtocolError("not an HTTP/1.x response: {!r}".format(lines[0][:40]))
+        if len(lines) - 1 > self._max_headers:
+            raise _ProtocolError("more than {} response header lines".format(self._max_headers))
+        headers = CaseInsensitiveDict()
+        name = ""
+        for line in lines[1:]:
+            if len(line) > self._max_line:
+                raise _ProtocolError("a response header line exceeds {} bytes".format(self._max_line))
+            if line[:1] in (" ", "\t") and name:  # obsolete line folding: one space instead
+                headers[name] += " " + line.strip()
+                continue
+            name, colon, value = line.partition(":")
+            if not colon or not name or name != name.strip():
+                raise _ProtocolError("a malformed response header line: {!r}".format(line[:40]))
+            value = value.strip()
+            headers[name] = headers[name] + ", " + value if name in headers else value
+        version, status = (int(match.group(1)), int(match.group(2))), int(match.group(3))
+        if 100 <= status < 200 and status != 101:
+            return True  # an interim response: the real one follows
+        events.append(_Head(version, status, match.group(4) or "", headers))
+        connection = {t.strip().lower() for t in headers.get("Connection", "").split(",")}
+        self._keep_alive = "close" not in connection if version >= (1, 1) else "keep-alive" in connection
+        codings = [c.strip().lower() for c in headers.get("Transfer-Encoding", "").split(",") if c.strip()]
+        lengths = {v.strip() for v in headers.get("Content-Length", "").split(",") if v.strip()}
+        if self._method == "HEAD" or status in (204, 304) or status == 101:
+            self._finish(events)
+        elif codings:
+            self._state = self._CHUNK_SIZE if codings[-1] == "chunked" else self._UNTIL_CLOSE
+        elif lengths:
+            if len(lengths) > 1 or not next(iter(lengths)).isdigit():
+                raise _ProtocolError("an invalid Content-Length: {!r}".format(headers["Content-Length"][:40]))
+            self._remaining = int(next(iter(lengths)))
+            self._state = self._LENGTH
+            if not self._remaining:
+                self._finish(events)
+        else:
+            self._state = self._UNTIL_CLOSE
+        if self._state == self._UNTIL_CLOSE:
+            self._keep_alive = False
+        return True
+
+    def _finish(self, events: List[Any]) -> None:
+        events.append(_END)
+        self._state = self._DONE
+
+
+# =============================================================================
 # Transport: kept-alive connections, timeouts, retries, redirects, size caps
 # =============================================================================
 

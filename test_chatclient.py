@@ -850,6 +850,117 @@ class SSEParserTest(unittest.TestCase):
 # Streaming chat completions
 # ---------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------
+# HTTP/1.1 without I/O: one test per rule of RFC 9112's message framing
+# ---------------------------------------------------------------------------
+
+def read_response(data: bytes, method: str = "GET", splits: Optional[List[int]] = None,
+                  eof: bool = True) -> Tuple[Any, bytes, bool, Any]:
+    """Feeds ``data`` to a _ResponseReader in pieces cut at ``splits``; returns the head, the body,
+    whether the body ended, and the reader."""
+    reader = chatclient._ResponseReader(method)
+    cuts = [0] + (splits or []) + [len(data)]
+    events: List[Any] = []
+    for a, b in zip(cuts, cuts[1:]):
+        events += reader.feed(data[a:b])
+    if eof and not reader.done:
+        events += reader.end_of_input()
+    heads = [e for e in events if isinstance(e, chatclient._Head)]
+    body = b"".join(e for e in events if isinstance(e, bytes))
+    return (heads[0] if heads else None), body, chatclient._END in events and events[-1] is chatclient._END, reader
+
+
+class ResponseReaderTest(unittest.TestCase):
+    def each_way(self, data: bytes, **kw: Any) -> Tuple[Any, bytes, bool, Any]:
+        """The same result fed whole, byte by byte, and split at every position."""
+        whole = read_response(data, **kw)
+        ways = [list(range(1, len(data)))] + [[i] for i in range(1, len(data))]
+        for splits in ways:
+            head, body, ended, reader = read_response(data, splits=splits, **kw)
+            self.assertEqual((head.status, head.reason, dict(head.headers), body, ended, reader.reusable),
+                             (whole[0].status, whole[0].reason, dict(whole[0].headers), whole[1], whole[2],
+                              whole[3].reusable), splits)
+        return whole
+
+    def test_content_length(self) -> None:
+        head, body, ended, reader = self.each_way(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+        self.assertEqual((head.status, head.reason, body, ended, reader.reusable), (200, "OK", b"hello", True, True))
+        self.assertEqual(read_response(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")[1:3], (b"", True))
+
+    def test_chunked_with_extensions_and_trailers(self) -> None:
+        data = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"5;name=value\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n")
+        head, body, ended, reader = self.each_way(data)
+        self.assertEqual((body, ended, reader.reusable), (b"hello world", True, True))
+
+    def test_transfer_encoding_wins_over_content_length(self) -> None:
+        data = b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"
+        self.assertEqual(self.each_way(data)[1:3], (b"ok", True))
+
+    def test_body_until_close(self) -> None:
+        for data in (b"HTTP/1.1 200 OK\r\n\r\nuntil the end", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n"
+                                                                b"until the end"):
+            head, body, ended, reader = self.each_way(data)
+            self.assertEqual((body, ended, reader.reusable), (b"until the end", True, False))
+            self.assertFalse(read_response(data, eof=False)[2])  # not before the connection closes
+
+    def test_interim_responses_are_skipped(self) -> None:
+        data = (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n\r\n"
+                b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}")
+        head, body, ended, _ = self.each_way(data)
+        self.assertEqual((head.status, "Link" in head.headers, body), (201, False, b"{}"))
+
+    def test_no_body_for_head_204_and_304(self) -> None:
+        for data, method in ((b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", "HEAD"),
+                             (b"HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n", "GET"),
+                             (b"HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n", "GET")):
+            with self.subTest(data=data):
+                head, body, ended, reader = self.each_way(data, method=method)
+                self.assertEqual((body, ended, reader.reusable), (b"", True, True))
+
+    def test_keep_alive(self) -> None:
+        cases = [(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", True),
+                 (b"HTTP/1.1 200 OK\r\nConnection: Keep-Alive, Close\r\nContent-Length: 0\r\n\r\n", False),
+                 (b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", False),
+                 (b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", True),
+                 (b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nleftover", False)]  # bytes nobody asked for
+        for data, reusable in cases:
+            with self.subTest(data=data):
+                self.assertIs(read_response(data, eof=False)[3].reusable, reusable)
+
+    def test_header_fields(self) -> None:
+        data = (b"HTTP/1.1 200 \r\nX-Many: a\r\nx-many: b\r\nX-Folded: one\r\n  two\r\n"
+                b"Content-Type:application/json  \r\nContent-Length: 2\r\n\r\n{}")
+        head = self.each_way(data)[0]
+        self.assertEqual((head.reason, head.headers["X-MANY"], head.headers["x-folded"], head.headers["content-type"]),
+                         ("", "a, b", "one two", "application/json"))
+        bare = b"HTTP/1.1 200 OK\nContent-Length: 2\n\n{}"  # bare LF line ends are accepted
+        self.assertEqual(self.each_way(bare)[1], b"{}")
+
+    def test_errors(self) -> None:
+        broken = {
+            b"SSH-2.0-OpenSSH_9.0\r\n\r\n": "not an HTTP",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n": "chunk size",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokXX": "CRLF",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\n": "Content-Length",
+            b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n": "Content-Length",
+            b"HTTP/1.1 200 OK\r\nBad Header\r\n\r\n": "malformed",
+            b"HTTP/1.1 200 OK\r\nX: " + b"v" * 70000: "exceeds",
+            b"HTTP/1.1 200 OK\r\n" + b"X: v\r\n" * 101 + b"\r\n": "more than 100",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort": "before the response was complete",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n9\r\nshort": "before the response was complete",
+            b"": "without a response",
+        }
+        for data, message in broken.items():
+            with self.subTest(data=data[:50]):
+                with self.assertRaisesRegex(chatclient._ProtocolError, message):
+                    read_response(data)
+
+    def test_request_head(self) -> None:
+        self.assertEqual(chatclient._request_head("POST", "/v1/chat/completions?a=1", [("Host", "h"), ("X", "é")]),
+                         b"POST /v1/chat/completions?a=1 HTTP/1.1\r\nHost: h\r\nX: \xe9\r\n\r\n")
+
+
 def collect(stream: Any) -> Tuple[List[Any], Optional[BaseException]]:
     """The updates a stream delivered, and the error it ended with (if any)."""
     updates: List[Any] = []
