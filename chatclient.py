@@ -26,7 +26,6 @@ import collections.abc
 import dataclasses
 import datetime
 import functools
-import http.client
 import io
 import itertools
 import json
@@ -173,7 +172,7 @@ class HttpResponseError(AzureError):
     holds ``code`` and ``message`` when the body was an error object.
     """
 
-    def __init__(self, message: Optional[str] = None, response: Optional[HttpResponse] = None,
+    def __init__(self, message: Optional[str] = None, response: Optional[_ResponseBase] = None,
                  **kwargs: Any) -> None:
         self.response = response
         self.status_code: Optional[int] = getattr(response, "status_code", None)
@@ -220,26 +219,27 @@ _ERROR_BY_STATUS: Dict[int, Type[HttpResponseError]] = {
 }
 
 
-def _parse_error(response: HttpResponse) -> Optional[ODataV4Format]:
+def _body_read(response: Any) -> bytes:
+    """The part of a response's body already read (errors are built from it: no I/O)."""
+    content = getattr(response, "_content", None)
+    return content if isinstance(content, bytes) else b""
+
+
+def _parse_error(response: Any) -> Optional[ODataV4Format]:
     try:
-        body = json.loads(response.read())
-    except (ValueError, RecursionError, AzureError):
+        body = json.loads(_body_read(response))
+    except (ValueError, RecursionError):
         return None
     inner = _error_object(body)
     return ODataV4Format(inner) if inner is not None else None
 
 
-def _describe_error(response: Optional[HttpResponse], error: Optional[ODataV4Format]) -> str:
+def _describe_error(response: Optional[_ResponseBase], error: Optional[ODataV4Format]) -> str:
     status = "{} {}".format(getattr(response, "status_code", ""), getattr(response, "reason", "") or "").strip()
     if error is not None:
         return "({}) {}\nCode: {}\nMessage: {}\nStatus: {}".format(
             error.code, error.message, error.code, error.message, status)
-    text = ""
-    if response is not None:
-        try:
-            text = response.read()[:1000].decode("utf-8", "replace")
-        except AzureError:
-            pass
+    text = _body_read(response)[:1000].decode("utf-8", "replace")
     message = "Operation returned an invalid status '{}'".format(status)
     return message + ("\nContent: " + text if text.strip() else "")
 
@@ -250,7 +250,12 @@ def _raise_for_status(response: HttpResponse) -> None:
             response.read()  # bounded by the body cap; frees the connection
         except ServiceResponseError:
             pass  # the status still says what went wrong
-        raise _ERROR_BY_STATUS.get(response.status_code, HttpResponseError)(response=response)
+        raise _status_error(response)
+
+
+def _status_error(response: Any) -> HttpResponseError:
+    """The error for an error status, from what was read of the body."""
+    return _ERROR_BY_STATUS.get(response.status_code, HttpResponseError)(response=response)
 
 
 # =============================================================================
@@ -1148,34 +1153,87 @@ def _add_query(url: str, params: Optional[Mapping[str, Any]]) -> str:
     return url + ("&" if "?" in url else "?") + query
 
 
-class HttpResponse:
-    """A response: ``status_code``, ``reason``, ``headers``, then the body by
-    ``read()``/``text()``/``json()`` or ``iter_bytes()``, and ``close()``.
+class _ResponseBase:
+    """What the sync and async responses share: ``status_code``, ``reason``, ``headers``
+    (case-insensitive), the body read lazily, never beyond the client's size cap, and one
+    explicit state: "open" (the body is still to read), "done" (it was read to its end and
+    the connection went back to the pool) or "closed" (the connection was closed)."""
 
-    The body is read lazily and never beyond the client's size cap; the
-    connection goes back to the pool once the body has been read to its end.
-    """
-
-    def __init__(self, request: HttpRequest, raw: http.client.HTTPResponse,
-                 release: Callable[..., None], max_body: int, sock: Optional[socket.socket] = None) -> None:
+    def __init__(self, request: HttpRequest, head: _Head, connection: Any, release: Callable[..., None],
+                 max_body: int, events: List[Any]) -> None:
         self.request = request
-        self._sock = sock
-        self._raw = raw
-        self._release: Optional[Callable[..., None]] = release
-        self._max_body = max_body
+        self.status_code: int = head.status
+        self.reason: str = head.reason
+        self.headers: CaseInsensitiveDict = head.headers
+        self._connection, self._release, self._max_body = connection, release, max_body
         self._content: Optional[bytes] = None
-        self.status_code: int = raw.status
-        self.reason: str = raw.reason
-        self.headers: Any = raw.headers  # an email.message.Message: case-insensitive get()
+        self._state = "open"
+        self._early = self._take(events)  # body bytes that came with the head
 
     @property
     def content_type(self) -> Optional[str]:
-        value: Optional[str] = self.headers.get("Content-Type")
-        return value
+        return self.headers.get("Content-Type")
 
     @property
     def is_closed(self) -> bool:
-        return self._release is None
+        return self._state != "open"
+
+    def _take(self, events: List[Any]) -> List[bytes]:
+        """The body bytes among a read's events; at the body's end the connection goes back to the pool."""
+        if events and events[-1] is _END:
+            self._finish(self._connection.reader.reusable, False)
+            return [data for data in events[:-1] if data]
+        return events
+
+    def _finish(self, reusable: bool, parked: bool) -> None:
+        if self._state == "open":
+            self._state = "done" if reusable else "closed"
+            self._release(reusable, parked)
+
+    def _close_now(self) -> None:
+        """Stop reading; the connection is closed unless the body was read to its end."""
+        if self._state == "open":
+            self._state = "closed"
+            self._release(False, False)
+
+    def _park(self) -> None:
+        """The reader has what it wanted (a stream's [DONE]) though the body may not have ended:
+        the connection goes back to the pool, which reads the rest before reusing it if it has
+        arrived by then, and closes it otherwise.  Nothing waits here."""
+        self._finish(True, True)
+
+    def _broken(self, exc: BaseException) -> ServiceResponseError:
+        self._close_now()
+        if isinstance(exc, socket.timeout):
+            return ServiceResponseError("read timed out while receiving the response body", error=exc)
+        return ServiceResponseError("the response body broke off: {}".format(_describe_exc(exc)), error=exc)
+
+    def _collect(self, chunks: List[bytes], size: int, chunk: bytes) -> int:
+        size += len(chunk)
+        if size > self._max_body:
+            self._close_now()
+            raise ServiceResponseError("response body exceeds the cap of {} bytes (max_response_bytes)".format(
+                self._max_body))
+        chunks.append(chunk)
+        return size
+
+    @property
+    def content(self) -> bytes:
+        raise NotImplementedError  # pragma: no cover
+
+    def text(self, encoding: Optional[str] = None) -> str:
+        return self.content.decode(encoding or "utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+    def __repr__(self) -> str:
+        return "<{}: {} {}>".format(type(self).__name__, self.status_code, self.reason)
+
+
+class HttpResponse(_ResponseBase):
+    """A response: ``status_code``, ``reason``, ``headers``, then the body by
+    ``read()``/``text()``/``json()`` or ``iter_bytes()``, and ``close()``."""
 
     @property
     def content(self) -> bytes:
@@ -1184,73 +1242,35 @@ class HttpResponse:
     def read(self) -> bytes:
         """The whole body (up to the size cap, past which ServiceResponseError)."""
         if self._content is None:
-            if self._release is None:
+            if self._state == "closed":
                 raise ServiceResponseError("the response was closed before its body was read")
-            chunks, size = [], 0
+            chunks: List[bytes] = []
+            size = 0
             for chunk in self.iter_bytes():
-                size += len(chunk)
-                if size > self._max_body:
-                    self.close()
-                    raise ServiceResponseError("response body exceeds the cap of {} bytes "
-                                               "(max_response_bytes)".format(self._max_body))
-                chunks.append(chunk)
+                size = self._collect(chunks, size, chunk)
             self._content = b"".join(chunks)
         return self._content
 
-    def text(self, encoding: Optional[str] = None) -> str:
-        return self.read().decode(encoding or "utf-8", "replace")
-
-    def json(self) -> Any:
-        return json.loads(self.read())
-
-    def iter_bytes(self, chunk_size: int = 65536) -> Iterator[bytes]:
-        """The body as it arrives: each chunk is yielded as soon as it is read."""
+    def iter_bytes(self, chunk_size: Optional[int] = None) -> Iterator[bytes]:
+        """The body as it arrives: each piece is yielded as soon as it is read."""
         if self._content is not None:
             if self._content:
                 yield self._content
             return
-        if self._release is None:
+        if self._state == "closed":
             raise ServiceResponseError("the response was closed before its body was read")
-        raw = self._raw
-        length = raw.length
-        try:
-            if length is not None and length <= chunk_size:
-                chunk = raw.read()  # known, small: one read, exact size
-                if chunk:
-                    yield chunk
-            while True:
-                chunk = raw.read1(chunk_size)
-                if not chunk:
-                    break
-                yield chunk
-            if raw.length:  # http.client ends read1() quietly at EOF, even short of Content-Length
-                raise http.client.IncompleteRead(b"", raw.length)
-        except socket.timeout as exc:
-            self.close()
-            raise ServiceResponseError("read timed out while receiving the response body", error=exc) from None
-        except (OSError, http.client.HTTPException, ValueError) as exc:  # ValueError: a bad chunk size
-            self.close()
-            raise ServiceResponseError("the response body broke off: {}".format(_describe_exc(exc)),
-                                       error=exc) from None
-        self._finish(reusable=True)
-
-    def _finish(self, reusable: bool) -> None:
-        release, self._release = self._release, None
-        if release is not None:
-            release(reusable and self._raw.isclosed() and not self._raw.will_close)
+        early, self._early = self._early, []
+        yield from early
+        while self._state == "open":
+            try:
+                events = self._connection.receive()
+            except (OSError, _ProtocolError) as exc:
+                raise self._broken(exc) from None
+            yield from self._take(events)
 
     def close(self) -> None:
         """Stop reading; the connection is closed unless the body was read to its end."""
-        self._finish(reusable=False)
-
-    def _park(self) -> None:
-        """The reader has what it wanted (a stream's [DONE]) though the body may not have
-        ended: the connection goes back to the pool, which reads the rest before reusing it,
-        if the rest is there by then, and closes it otherwise.  Nothing waits here."""
-        release, self._release = self._release, None
-        if release is not None:
-            raw = self._raw
-            release(not raw.will_close, None if raw.isclosed() else raw)
+        self._close_now()
 
     def __enter__(self) -> HttpResponse:
         return self
@@ -1258,8 +1278,59 @@ class HttpResponse:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        return "<HttpResponse: {} {}>".format(self.status_code, self.reason)
+
+class AsyncHttpResponse(_ResponseBase):
+    """The async clients' response: ``await read()``, ``async for ... in iter_bytes()``,
+    ``await close()``; ``content``, ``text()`` and ``json()`` once the body was read."""
+
+    @property
+    def content(self) -> bytes:
+        if self._content is None:
+            raise ServiceResponseError("the body has not been read: await response.read() first")
+        return self._content
+
+    async def read(self) -> bytes:
+        """The whole body (up to the size cap, past which ServiceResponseError)."""
+        if self._content is None:
+            if self._state == "closed":
+                raise ServiceResponseError("the response was closed before its body was read")
+            chunks: List[bytes] = []
+            size = 0
+            async for chunk in self.iter_bytes():
+                size = self._collect(chunks, size, chunk)
+            self._content = b"".join(chunks)
+        return self._content
+
+    async def iter_bytes(self, chunk_size: Optional[int] = None) -> AsyncIterator[bytes]:
+        """The body as it arrives: each piece is yielded as soon as it is read."""
+        if self._content is not None:
+            if self._content:
+                yield self._content
+            return
+        if self._state == "closed":
+            raise ServiceResponseError("the response was closed before its body was read")
+        early, self._early = self._early, []
+        for data in early:
+            yield data
+        while self._state == "open":
+            try:
+                events = await self._connection.receive()
+            except (OSError, _ProtocolError) as exc:
+                raise self._broken(exc) from None
+            except BaseException:  # cancelled: the connection is closed at once
+                self._close_now()
+                raise
+            for data in self._take(events):
+                yield data
+
+    async def close(self) -> None:
+        self._close_now()
+
+    async def __aenter__(self) -> AsyncHttpResponse:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self._close_now()
 
 
 def _describe_exc(exc: BaseException) -> str:
@@ -1621,7 +1692,8 @@ class _ResponseReader:
         self._keep_alive = "close" not in connection if version >= (1, 1) else "keep-alive" in connection
         codings = [c.strip().lower() for c in headers.get("Transfer-Encoding", "").split(",") if c.strip()]
         lengths = {v.strip() for v in headers.get("Content-Length", "").split(",") if v.strip()}
-        if self._method == "HEAD" or status in (204, 304) or status == 101:
+        if self._method == "HEAD" or status in (204, 304) or status == 101 or (
+                self._method == "CONNECT" and 200 <= status < 300):  # no body: what follows is the tunnel's
             self._finish(events)
         elif codings:
             self._state = self._CHUNK_SIZE if codings[-1] == "chunked" else self._UNTIL_CLOSE
@@ -1747,23 +1819,6 @@ def _readable_now(sock: socket.socket) -> bool:
     return bool(select.select([sock], [], [], 0)[0])
 
 
-def _read_to_end_now(conn: http.client.HTTPConnection, raw: http.client.HTTPResponse, limit: int = 65536) -> bool:
-    """Reads what is left of a parked response's body without waiting; whether it ended, so
-    that the connection may be reused."""
-    if conn.sock is None:
-        return False
-    conn.sock.settimeout(0.0)  # non-blocking: only what has already arrived
-    size = 0
-    try:
-        while not raw.isclosed():
-            size += len(raw.read1(16384))
-            if size > limit:
-                return False
-    except (OSError, http.client.HTTPException, ValueError, TypeError):  # not there yet, or broken
-        return False
-    return not raw.will_close
-
-
 @functools.lru_cache(maxsize=8)  # loading the trust store takes milliseconds: once per setting
 def _ssl_context(verify: Union[bool, str]) -> ssl.SSLContext:
     """A TLS context: the ssl module's default trust (honouring SSL_CERT_FILE), a CA file or
@@ -1782,69 +1837,210 @@ def _ssl_context(verify: Union[bool, str]) -> ssl.SSLContext:
     return context
 
 
-def _close_connection(conn: http.client.HTTPConnection) -> None:
-    sock = conn.sock
-    if sock is not None:
-        try:  # wakes a thread blocked reading this socket (an abandoned stream)
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-    conn.close()
-
-
 class _Body:
-    """A request body that can be sent again byte for byte (a file is rewound)."""
+    """A request body, normalised once: bytes, or a binary file sent from where it stands, its
+    length known before sending (and read again from there for a retry)."""
 
     def __init__(self, content: Any) -> None:
         self.data: Optional[bytes] = None
         self.file: Any = None
-        if content is None or isinstance(content, bytes):
-            self.data = content
-        elif isinstance(content, (bytearray, memoryview)):
+        self.length: Optional[int] = None
+        if content is None:
+            return
+        if isinstance(content, (bytes, bytearray, memoryview)):
             self.data = bytes(content)
         elif isinstance(content, str):
             self.data = content.encode("utf-8")
         elif hasattr(content, "read"):
-            if getattr(content, "seekable", lambda: False)():
+            if getattr(content, "seekable", lambda: False)() and isinstance(content.read(0), bytes):
                 self.file, self.start = content, content.tell()
                 self.length = content.seek(0, 2) - self.start
                 content.seek(self.start)
-            else:
-                data = content.read()
-                self.data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+                return
+            data = content.read()  # a text file (its encoded length is only known by reading it), or a pipe
+            self.data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         else:
             raise TypeError("a request body must be bytes, str, a file or a JSON-able mapping, not {}".format(
                 type(content).__name__))
+        self.length = len(self.data)
 
-    def send(self, conn: http.client.HTTPConnection, method: str) -> None:
-        if self.file is not None:
-            conn.putheader("Content-Length", str(self.length))
-            conn.endheaders()
+    def blocks(self) -> Iterator[bytes]:
+        """The bytes to send, exactly ``length`` of them."""
+        if self.data:
+            yield self.data
+        elif self.file is not None:
             self.file.seek(self.start)
-            while True:
-                block = self.file.read(65536)
+            left = self.length or 0
+            while left:
+                block = self.file.read(min(left, 65536))
                 if not block:
-                    break
-                conn.send(block.encode("utf-8") if isinstance(block, str) else block)
-        elif self.data is not None:
-            conn.putheader("Content-Length", str(len(self.data)))
-            conn.endheaders(self.data)
-        else:
-            if method in ("POST", "PUT", "PATCH"):
-                conn.putheader("Content-Length", "0")
-            conn.endheaders()
+                    raise ServiceRequestError("the file body is shorter than when the request began")
+                left -= len(block)
+                yield block
+
+
+def _host_header(origin: Tuple[str, str, int]) -> str:
+    scheme, host, port = origin
+    host = "[{}]".format(host) if ":" in host else host
+    return host if port == (443 if scheme == "https" else 80) else "{}:{}".format(host, port)
+
+
+# The steps the shells carry out for the plan: ("send", request, origin, head, body, seconds left) answered
+# with the response (or the ServiceRequestError thrown back in), ("drop", response), ("sleep", seconds).
+def _plan(request: HttpRequest, body: _Body, options: _Options, auth: Optional[AuthHook],
+          auth_origin: Optional[Tuple[str, str, int]],
+          proxy: Callable[[Tuple[str, str, int]], Optional[Tuple[str, int, Dict[str, str]]]]) -> Any:
+    """How one request is sent, in layers: retries, around redirects, around auth, around one
+    exchange.  A generator of the steps above, so that the blocking and the asyncio shells
+    decide nothing themselves and cannot drift apart.  Returns the final response."""
+    method, url = request.method, request.url
+    retries = hops = 0
+    deadline = time.monotonic() + options.timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise ServiceResponseError("no response in time (timeout={:g}s)".format(options.timeout))
+        origin, target = _split_url(url)
+        attempt, secrets = _authorized(request, method, url, origin, auth, auth_origin)
+        if options.logging_enable:
+            _logger().debug("Request: %s %s\nHeaders: %s\nBody: %s", method, url,
+                            _redacted(attempt.headers, secrets), _body_preview(body))
+        via = proxy(origin)
+        lines = CaseInsensitiveDict(attempt.headers) if origin[0] == "http" and via else attempt.headers
+        if origin[0] == "http" and via:
+            target = url  # a plain-http proxy wants the absolute URL, and its own credentials
+            lines.update(via[2])
+        fields = [("Host", _host_header(origin)), ("Accept-Encoding", "identity")] if "host" not in lines else []
+        fields.extend(lines.items())
+        if body.length is not None or method in ("POST", "PUT", "PATCH"):
+            fields.append(("Content-Length", str(body.length or 0)))
+        try:
+            response = yield ("send", attempt, origin, _request_head(method, target, fields), body, left)
+        except ServiceRequestError as exc:
+            delay = _retry_delay(retries, None, options, deadline)
+            if delay is None:
+                raise
+            retries += 1
+            _announce(retries, delay, options, str(exc))
+            yield ("sleep", delay)
+            continue
+        status = response.status_code
+        if options.logging_enable:
+            _logger().debug("Response: %s %s\nHeaders: %s", status, response.reason,
+                            _redacted(dict(response.headers.items()), secrets))
+        if status in _REDIRECT_STATUSES and response.headers.get("Location"):
+            yield ("drop", response)
+            url = _redirect_url(response, method, url, hops, options)
+            hops += 1
+            continue
+        if status in _RETRY_STATUSES:
+            delay = _retry_delay(retries, _retry_after(response.headers), options, deadline)
+            if delay is not None:
+                yield ("drop", response)
+                retries += 1
+                _announce(retries, delay, options, "{} {}".format(status, response.reason))
+                yield ("sleep", delay)
+                continue
+        return response
+
+
+def _authorized(request: HttpRequest, method: str, url: str, origin: Tuple[str, str, int], auth: Optional[AuthHook],
+                auth_origin: Optional[Tuple[str, str, int]]) -> Tuple[HttpRequest, Iterable[str]]:
+    """The request as it goes to ``url``: the auth hook's headers on the credentials' origin
+    (a header the caller set wins), no secret header anywhere else.  Also the names of the
+    headers the hook set, which are secret too."""
+    attempt = HttpRequest(method, url, headers=request.headers)
+    store = attempt.headers._store
+    added: Iterable[str] = ()
+    if origin == auth_origin and auth is not None:
+        given = dict(store)
+        auth(attempt)
+        added = store.keys() - given.keys()
+        store.update(given)  # a header the caller set goes out as given: the hook fills in the others
+    elif auth_origin is not None:
+        for lower in _SECRET_HEADERS & store.keys():
+            del store[lower]
+    _check_headers(store.values())
+    return attempt, added
+
+
+def _redirect_url(response: _ResponseBase, method: str, url: str, hops: int, options: _Options) -> str:
+    """Where a redirect leads, if it may be followed; else the error it is."""
+    status, location = response.status_code, response.headers.get("Location", "")
+    if hops >= options.max_redirects:
+        raise TooManyRedirectsError("stopped after {} redirects (max_redirects); the last one, {} to {}".format(
+            hops, status, location), response=response)
+    problem = None
+    try:
+        new_url: str = urljoin(url, location)
+        _split_url(new_url)
+    except ValueError:
+        problem = "a URL that is not http(s) with a valid host and port"
+    else:
+        if url.lower().startswith("https:") and new_url.lower().startswith("http:"):
+            problem = "a redirect from https to plain http is refused"
+        elif status in (301, 302, 303) and method not in ("GET", "HEAD"):
+            problem = ("a {} is not re-sent as a GET without its body; only 307 and 308 keep the method "
+                       "(update the endpoint to the new location)".format(method))
+    if problem is not None:
+        raise HttpResponseError("{} {} to {}: {}".format(status, response.reason, location, problem),
+                                response=response)
+    return new_url
+
+
+def _waits(options: _Options, left: float) -> Tuple[Tuple[float, str, float], Tuple[float, str, float]]:
+    """How long one exchange may wait to connect and for the response's head: (seconds, the
+    setting that limits it, its value), within what is ``left`` of the call's timeout."""
+    return (min((options.connection_timeout, "connection_timeout", options.connection_timeout),
+                (left, "timeout", options.timeout)),
+            min((options.read_timeout, "read_timeout", options.read_timeout), (left, "timeout", options.timeout)))
+
+
+class _Connection:
+    """A kept-alive HTTP/1.1 connection on a blocking socket: bytes out, the events of the
+    current response's reader in."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.reader = _ResponseReader("GET")
+        self.parked = False  # handed back before its response's end was read
+
+    def receive(self) -> List[Any]:
+        """The events that the next bytes to arrive complete."""
+        data = self.sock.recv(65536)
+        return self.reader.feed(data) if data else self.reader.end_of_input()
+
+    def finish_now(self, limit: int = 65536) -> bool:
+        """Reads what is left of a parked response without waiting; whether it ended cleanly."""
+        self.sock.setblocking(False)
+        try:
+            while not self.reader.done and limit > 0:
+                data = self.sock.recv(limit)
+                limit -= len(data)
+                self.reader.feed(data) if data else self.reader.end_of_input()
+        except (OSError, _ProtocolError):  # nothing more yet (or broken)
+            return False
+        return self.reader.reusable
+
+    def close(self) -> None:
+        try:  # wakes a thread blocked reading this socket (an abandoned stream)
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
 
 
 class _Transport:
-    """Sends requests over a pool of kept-alive connections; safe to share across threads."""
+    """The blocking shell: carries out the plan over a pool of kept-alive connections (at most
+    ``connection_limit`` idle ones per origin); safe to share across threads."""
 
-    def __init__(self, connection_verify: Union[bool, str] = True,
-                 ssl_context: Optional[ssl.SSLContext] = None, proxies: bool = True) -> None:
+    def __init__(self, connection_verify: Union[bool, str] = True, ssl_context: Optional[ssl.SSLContext] = None,
+                 proxies: bool = True, connection_limit: int = 100) -> None:
         self._verify = connection_verify
         self._ssl_context = ssl_context
         self._use_proxies = proxies  # False: always direct (services that are local by design)
-        self._idle: Dict[Tuple[str, str, int], List[Tuple[http.client.HTTPConnection,
-                                                          Optional[http.client.HTTPResponse]]]] = {}
+        self._limit = connection_limit
+        self._idle: Dict[Tuple[str, str, int], List[_Connection]] = {}
         self._lock = threading.Lock()
         self._proxies: Dict[Tuple[str, str, int], Optional[Tuple[str, int, Dict[str, str]]]] = {}
         self.connections_opened = 0
@@ -1854,208 +2050,144 @@ class _Transport:
             self._proxies[key] = _proxy_for(key[0], key[1]) if self._use_proxies else None
         return self._proxies[key]
 
-    # -- connections -----------------------------------------------------------
     def _context(self) -> ssl.SSLContext:
         if self._ssl_context is None:
             self._ssl_context = _ssl_context(self._verify)
         return self._ssl_context
 
-    def _connect(self, key: Tuple[str, str, int], wait: Tuple[float, str, float]) -> http.client.HTTPConnection:
-        """A new connection to ``key`` within ``wait`` (seconds, the setting that limits it, its value)."""
-        scheme, host, port = key
-        proxy = self._proxy(key)
-        conn: http.client.HTTPConnection
-        target_host, target_port = (proxy[0], proxy[1]) if proxy else (host, port)
-        if scheme == "https":
-            conn = http.client.HTTPSConnection(target_host, target_port, timeout=wait[0], context=self._context())
-            if proxy:
-                conn.set_tunnel(host, port, headers=proxy[2])
-        else:
-            conn = http.client.HTTPConnection(target_host, target_port, timeout=wait[0])
+    def send(self, request: HttpRequest, options: _Options, auth: Optional[AuthHook] = None,
+             auth_origin: Optional[Tuple[str, str, int]] = None) -> HttpResponse:
+        """Send ``request`` as the plan says; the final response's body is left unread."""
+        plan = _plan(request, _Body(request.content), options, auth, auth_origin, self._proxy)
+        reply: Any = None
+        error: Optional[BaseException] = None
+        while True:
+            try:
+                step = plan.throw(error) if error is not None else plan.send(reply)
+            except StopIteration as done:
+                result: HttpResponse = done.value
+                return result
+            reply = error = None
+            if step[0] == "send":
+                _, attempt, origin, head, body, left = step
+                try:
+                    reply = self._exchange(attempt, origin, head, body, left, options)
+                except ServiceRequestError as exc:
+                    error = exc
+            elif step[0] == "drop":
+                _discard(step[1])
+            else:
+                time.sleep(step[1])
+
+    def _exchange(self, request: HttpRequest, origin: Tuple[str, str, int], head: bytes, body: _Body, left: float,
+                  options: _Options) -> HttpResponse:
+        """One request on one connection, up to the response's head.  A kept-alive connection
+        that the server had closed is replaced by a new one, without counting a retry."""
+        connect_wait, head_wait = _waits(options, left)
+        for attempt in range(2):
+            conn = self._acquire(origin) if attempt == 0 else None
+            reused = conn is not None
+            if conn is None:
+                conn = self._connect(origin, connect_wait)
+            conn.reader = _ResponseReader(request.method)
+            try:
+                conn.sock.settimeout(head_wait[0])
+                conn.sock.sendall(head)
+                for block in body.blocks():
+                    conn.sock.sendall(block)
+                events: List[Any] = []
+                while not events:
+                    events = conn.receive()
+                conn.sock.settimeout(options.read_timeout)  # the body: the longest silence between reads
+            except socket.timeout as exc:
+                conn.close()
+                raise ServiceResponseError("no response in time ({}={:g}s)".format(*head_wait[1:]),
+                                           error=exc) from None
+            except (OSError, _ProtocolError) as exc:
+                conn.close()
+                if reused and not conn.reader.received:
+                    continue  # the server closed it while it was idle: the request never arrived
+                raise ServiceResponseError("the response broke: {}".format(_describe_exc(exc)), error=exc) from None
+            except BaseException:  # interrupted (Ctrl-C): the connection is closed at once
+                conn.close()
+                raise
+            return HttpResponse(request, events[0], conn, functools.partial(self._release, origin, conn),
+                                options.max_response_bytes, events[1:])
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _connect(self, origin: Tuple[str, str, int], wait: Tuple[float, str, float]) -> _Connection:
+        """A new connection (through a proxy's tunnel for https), within ``wait``."""
+        scheme, host, port = origin
+        via = self._proxy(origin)
+        sock: Optional[socket.socket] = None
         try:
-            conn.connect()
+            sock = socket.create_connection((via[0], via[1]) if via else (host, port), timeout=wait[0])
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if scheme == "https":
+                if via:
+                    sock.sendall(_connect_head(host, port, via[2]))
+                    reader = _ResponseReader("CONNECT")
+                    events: List[Any] = []
+                    while not events:
+                        data = sock.recv(65536)
+                        events = reader.feed(data) if data else reader.end_of_input()
+                    _check_tunnel(events[0], via)
+                sock = self._context().wrap_socket(sock, server_hostname=host)
         except socket.timeout as exc:
-            _close_connection(conn)
+            if sock is not None:
+                sock.close()
             raise ServiceRequestError("connecting to {}:{} timed out ({}={:g}s)".format(
                 host, port, wait[1], wait[2]), error=exc) from None
-        except (OSError, http.client.HTTPException) as exc:
-            _close_connection(conn)
+        except (OSError, _ProtocolError) as exc:
+            if sock is not None:
+                sock.close()
             raise ServiceRequestError("cannot connect to {}:{}: {}".format(host, port, _describe_exc(exc)),
                                       error=exc) from None
         with self._lock:
             self.connections_opened += 1
-        return conn
+        return _Connection(sock)
 
-    def _acquire(self, key: Tuple[str, str, int]) -> Optional[http.client.HTTPConnection]:
+    def _acquire(self, origin: Tuple[str, str, int]) -> Optional[_Connection]:
         with self._lock:
-            idle = self._idle.get(key)
+            idle = self._idle.get(origin)
             while idle:
-                conn, unread = idle.pop()
-                if ((unread is None or _read_to_end_now(conn, unread)) and conn.sock is not None
-                        and not _readable_now(conn.sock)):
+                conn = idle.pop()
+                if (not conn.parked or conn.finish_now()) and not _readable_now(conn.sock):
+                    conn.parked = False
                     return conn
-                _close_connection(conn)
+                conn.close()
         return None
 
-    def _release(self, key: Tuple[str, str, int], conn: http.client.HTTPConnection, reusable: bool,
-                 unread: Optional[http.client.HTTPResponse] = None) -> None:
-        """Back to the pool (``unread``: a response whose body's end is still to be read), or closed."""
+    def _release(self, origin: Tuple[str, str, int], conn: _Connection, reusable: bool, parked: bool) -> None:
+        """Back to the pool (``parked``: its response's end still to be read first), or closed."""
         if reusable:
             with self._lock:
-                idle = self._idle.setdefault(key, [])
-                if len(idle) < _MAX_IDLE_PER_ORIGIN:
-                    idle.append((conn, unread))
+                idle = self._idle.setdefault(origin, [])
+                if len(idle) < self._limit:
+                    conn.parked = parked
+                    idle.append(conn)
                     return
-        _close_connection(conn)
+        conn.close()
 
     def close(self) -> None:
         """Close every idle connection; the transport stays usable."""
         with self._lock:
             idle, self._idle = self._idle, {}
         for conns in idle.values():
-            for conn, _ in conns:
-                _close_connection(conn)
+            for conn in conns:
+                conn.close()
 
-    # -- one exchange ----------------------------------------------------------
-    def _exchange(self, request: HttpRequest, key: Tuple[str, str, int], target: str, body: _Body,
-                  options: _Options, left: float) -> HttpResponse:
-        """Send once to ``key`` (scheme, host, port) and read the status and headers, within
-        ``left`` seconds (what remains of the call's ``timeout``).
 
-        ``target`` is the path and query (the whole URL for a plain-http proxy).  A
-        kept-alive connection that the server has closed is replaced by a fresh one,
-        without counting a retry."""
-        # (seconds to wait, the setting that limits it, its value)
-        connect_wait = min((options.connection_timeout, "connection_timeout", options.connection_timeout),
-                           (left, "timeout", options.timeout))
-        header_wait = min((options.read_timeout, "read_timeout", options.read_timeout),
-                          (left, "timeout", options.timeout))
-        for attempt in range(2):
-            conn = self._acquire(key) if attempt == 0 else None
-            reused = conn is not None
-            if conn is None:
-                conn = self._connect(key, connect_wait)
-            try:
-                if conn.sock is not None:
-                    conn.sock.settimeout(header_wait[0])
-                conn.putrequest(request.method, target)
-                for name, value in request.headers.items():
-                    conn.putheader(name, value)
-                body.send(conn, request.method)
-                raw = conn.getresponse()
-                if conn.sock is not None:
-                    conn.sock.settimeout(options.read_timeout)  # the body: the longest silence between reads
-            except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError) as exc:
-                _close_connection(conn)
-                if reused:
-                    continue  # the server closed it while idle: the request never arrived
-                raise ServiceResponseError("the connection broke: {}".format(_describe_exc(exc)), error=exc) from None
-            except socket.timeout as exc:
-                _close_connection(conn)
-                raise ServiceResponseError("no response in time ({}={:g}s)".format(*header_wait[1:]),
-                                           error=exc) from None
-            except http.client.LineTooLong as exc:
-                _close_connection(conn)
-                raise ServiceResponseError("a response header line exceeds http.client's cap of 65536 bytes",
-                                           error=exc) from None
-            except (OSError, http.client.HTTPException) as exc:
-                _close_connection(conn)
-                raise ServiceResponseError("the response broke: {}".format(_describe_exc(exc)), error=exc) from None
-            except BaseException:  # interrupted (Ctrl-C, a cancelled task): the connection is closed at once
-                _close_connection(conn)
-                raise
-            return HttpResponse(request, raw, functools.partial(self._release, key, conn),
-                                options.max_response_bytes, conn.sock)
-        raise AssertionError("unreachable")  # pragma: no cover
+def _connect_head(host: str, port: int, headers: Dict[str, str]) -> bytes:
+    """The request that asks a proxy for a tunnel to host:port."""
+    authority = _host_header(("https", host, port)) if port != 443 else "{}:443".format(host)
+    return _request_head("CONNECT", authority, [("Host", authority)] + list(headers.items()))
 
-    # -- retries, redirects, auth ----------------------------------------------
-    def send(self, request: HttpRequest, options: _Options, auth: Optional[AuthHook] = None,
-             auth_origin: Optional[Tuple[str, str, int]] = None) -> HttpResponse:
-        """Send ``request``, following redirects and retrying what may be retried.
 
-        Credentials (the auth hook's headers and any secret header) go only to
-        ``auth_origin``; the response's body is left unread.
-        """
-        body = _Body(request.content)
-        method, url = request.method, request.url
-        retries = hops = 0
-        deadline = time.monotonic() + options.timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise ServiceResponseError("no response in time (timeout={:g}s)".format(options.timeout))
-            origin, target = _split_url(url)
-            attempt = HttpRequest(method, url, headers=request.headers)
-            attempt.content = request.content
-            store = attempt.headers._store
-            added: Iterable[str] = ()
-            if origin == auth_origin and auth is not None:
-                given = dict(store)
-                auth(attempt)
-                added = store.keys() - given.keys()  # what the hook set is secret too
-                store.update(given)  # a header the caller set goes out as given: the hook fills in the others
-            elif auth_origin is not None:
-                for lower in _SECRET_HEADERS & store.keys():
-                    del store[lower]
-            _check_headers(store.values())
-            if options.logging_enable:
-                _logger().debug("Request: %s %s\nHeaders: %s\nBody: %s", method, url,
-                                _redacted(attempt.headers, added), _body_preview(body))
-            proxy = self._proxy(origin)
-            if origin[0] == "http" and proxy is not None:
-                target = url  # a plain-http proxy wants the absolute URL, and its own credentials
-                for name, value in proxy[2].items():
-                    attempt.headers[name] = value
-            try:
-                response = self._exchange(attempt, origin, target, body, options, left)
-            except ServiceRequestError as exc:
-                delay = _retry_delay(retries, None, options, deadline)
-                if delay is None:
-                    raise
-                retries += 1
-                _wait(retries, delay, options, str(exc))
-                continue
-            status = response.status_code
-            if options.logging_enable:
-                _logger().debug("Response: %s %s\nHeaders: %s", status, response.reason,
-                                _redacted(dict(response.headers.items()), added))
-            if status in _REDIRECT_STATUSES and response.headers.get("Location"):
-                url = self._redirect(response, method, url, hops, options)
-                hops += 1
-                continue
-            if status in _RETRY_STATUSES:
-                delay = _retry_delay(retries, _retry_after(response.headers), options, deadline)
-                if delay is not None:
-                    _discard(response)
-                    retries += 1
-                    _wait(retries, delay, options, "{} {}".format(status, response.reason))
-                    continue
-            return response
-
-    @staticmethod
-    def _redirect(response: HttpResponse, method: str, url: str, hops: int, options: _Options) -> str:
-        """The URL a redirect leads to, if it may be followed; else an error (the body is read)."""
-        status, location = response.status_code, response.headers.get("Location", "")
-        _discard(response)
-        if hops >= options.max_redirects:
-            raise TooManyRedirectsError("stopped after {} redirects (max_redirects); the last one, {} to {}".format(
-                hops, status, location), response=response)
-        problem = None
-        try:
-            new_url: str = urljoin(url, location)
-            _split_url(new_url)
-        except ValueError:
-            problem = "a URL that is not http(s) with a valid host and port"
-        else:
-            if url.lower().startswith("https:") and new_url.lower().startswith("http:"):
-                problem = "a redirect from https to plain http is refused"
-            elif status in (301, 302, 303) and method not in ("GET", "HEAD"):
-                problem = ("a {} is not re-sent as a GET without its body; only 307 and 308 keep the method "
-                           "(update the endpoint to the new location)".format(method))
-        if problem is not None:
-            raise HttpResponseError("{} {} to {}: {}".format(status, response.reason, location, problem),
-                                    response=response)
-        return new_url
+def _check_tunnel(head: _Head, via: Tuple[str, int, Dict[str, str]]) -> None:
+    if not 200 <= head.status < 300:
+        raise _ProtocolError("the proxy {}:{} refused the tunnel: {} {}".format(via[0], via[1], head.status,
+                                                                                 head.reason))
 
 
 def _retry_delay(retries: int, retry_after: Optional[float], options: _Options, deadline: float) -> Optional[float]:
@@ -2070,16 +2202,20 @@ def _retry_delay(retries: int, retry_after: Optional[float], options: _Options, 
     return None if time.monotonic() + delay >= deadline else delay
 
 
-def _wait(retry: int, delay: float, options: _Options, cause: str) -> None:
-    """Announce a retry on the ``chatclient`` logger (INFO), then sleep until it."""
+def _announce(retry: int, delay: float, options: _Options, cause: str) -> None:
+    """A retry, on the ``chatclient`` logger (INFO)."""
     _logger().info("%s: retrying in %.1f s, %d of %d", cause, delay, retry, options.retry_total)
-    time.sleep(delay)
+
+
+def _small(response: _ResponseBase) -> bool:
+    """Whether an unwanted body is small enough to read, so that its connection can be reused."""
+    length = response.headers.get("Content-Length")
+    return length is not None and length.isdigit() and int(length) <= 65536
 
 
 def _discard(response: HttpResponse) -> None:
     """Read a small unwanted body so the connection can be reused; close a big one."""
-    length = response.headers.get("Content-Length")
-    if length is not None and length.isdigit() and int(length) <= 65536:
+    if _small(response):
         try:
             response.read()
             return
@@ -2124,10 +2260,10 @@ def _body_preview(body: _Body) -> str:
 def _proxy_for(scheme: str, host: str) -> Optional[Tuple[str, int, Dict[str, str]]]:
     """The proxy for ``scheme`` from the environment, as urllib reads it, or None.
 
-    Returns (host, port, headers for the proxy).  urllib.request is imported
-    only when some ``*_proxy`` variable is set.
+    Returns (host, port, headers for the proxy).  urllib.request (large to import) is
+    imported only when a proxy variable for ``scheme`` is set.
     """
-    if not any(name.lower().endswith("_proxy") for name in os.environ):
+    if not any(name.lower() == scheme + "_proxy" for name in os.environ):
         return None
     import urllib.request
     proxies = urllib.request.getproxies_environment()
