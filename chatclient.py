@@ -2010,15 +2010,16 @@ class _Connection:
         data = self.sock.recv(65536)
         return self.reader.feed(data) if data else self.reader.end_of_input()
 
-    def finish_now(self, limit: int = 65536) -> bool:
-        """Reads what is left of a parked response without waiting; whether it ended cleanly."""
-        self.sock.setblocking(False)
+    def finish_now(self, wait: float = 0.05, limit: int = 65536) -> bool:
+        """Reads what is left of a parked response, waiting at most ``wait`` for each piece (it
+        is usually there already); whether it ended cleanly."""
+        self.sock.settimeout(wait)
         try:
             while not self.reader.done and limit > 0:
                 data = self.sock.recv(limit)
                 limit -= len(data)
                 self.reader.feed(data) if data else self.reader.end_of_input()
-        except (OSError, _ProtocolError):  # nothing more yet (or broken)
+        except (OSError, _ProtocolError):  # the rest did not come (or broke)
             return False
         return self.reader.reusable
 
@@ -2148,15 +2149,16 @@ class _Transport:
         return _Connection(sock)
 
     def _acquire(self, origin: Tuple[str, str, int]) -> Optional[_Connection]:
-        with self._lock:
-            idle = self._idle.get(origin)
-            while idle:
+        while True:
+            with self._lock:
+                idle = self._idle.get(origin)
+                if not idle:
+                    return None
                 conn = idle.pop()
-                if (not conn.parked or conn.finish_now()) and not _readable_now(conn.sock):
-                    conn.parked = False
-                    return conn
-                conn.close()
-        return None
+            if (not conn.parked or conn.finish_now()) and not _readable_now(conn.sock):
+                conn.parked = False
+                return conn
+            conn.close()
 
     def _release(self, origin: Tuple[str, str, int], conn: _Connection, reusable: bool, parked: bool) -> None:
         """Back to the pool (``parked``: its response's end still to be read first), or closed."""

@@ -1886,6 +1886,16 @@ def hanging_address(test: unittest.TestCase) -> str:
     raise AssertionError("unreachable")
 
 
+def wait_for_close(h: BaseHTTPRequestHandler, closed: threading.Event) -> None:
+    """Sets ``closed`` when the client closes the connection (a FIN, or a reset when it closed
+    with bytes still unread)."""
+    try:
+        if h.rfile.read(1) == b"":
+            closed.set()
+    except OSError:
+        closed.set()
+
+
 class CommandLineTest(StubTest):
     def cli(self, *args: str, stdin: str = "",
             env: Optional[Dict[str, str]] = None) -> "subprocess.CompletedProcess[str]":
@@ -2028,8 +2038,7 @@ class CommandLineTest(StubTest):
         def first_then_wait(h: BaseHTTPRequestHandler) -> None:
             start_chunked(h)
             write_chunk(h, sse(chunk("first"), done=False))
-            if h.rfile.read(1) == b"":  # returns when the client closes the connection
-                closed.set()
+            wait_for_close(h, closed)
         self.stub.default = first_then_wait
         process = self.start("--endpoint", self.stub.url, "hi")
         self.assertEqual(process.stdout.read(5), b"first")  # type: ignore[union-attr]
@@ -2077,8 +2086,7 @@ class CommandLineTest(StubTest):
         def first_then_wait(h: BaseHTTPRequestHandler) -> None:  # the fourth answer: Ctrl-C stops it
             start_chunked(h)
             write_chunk(h, sse(chunk("Well, "), done=False))
-            if h.rfile.read(1) == b"":
-                closed.set()
+            wait_for_close(h, closed)
         leader, follower = pty.openpty()
         self.addCleanup(os.close, leader)
         process = subprocess.Popen(CLI + ["--endpoint", self.stub.url, "--system", "Be brief."], stdin=follower,
