@@ -42,11 +42,13 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 # typing is only for type checkers: importing it would cost more than the rest of this module.
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
+    import asyncio
     import concurrent.futures
     import logging
     import ssl
     from typing import (
-        Any, AsyncGenerator, AsyncIterator, Callable, ClassVar, Dict, Generator, Iterable, Iterator, List, Mapping,
+        Any, AsyncGenerator, AsyncIterator, Callable, ClassVar, Deque, Dict, Generator, Iterable, Iterator, List,
+        Mapping,
         MutableMapping,
         Optional, Sequence, Tuple, Type, TypeVar, Union,
     )
@@ -1043,14 +1045,37 @@ class BearerTokenAuth:
                                       "use an https endpoint")
         request.headers["Authorization"] = "Bearer " + self._current_token()
 
+    def _stale(self) -> bool:
+        token = self._token
+        return token is None or token.expires_on - time.time() < self._REFRESH_BEFORE
+
+    def _keep(self, fresh: Any) -> str:
+        self._token = AccessToken(_check_secret(fresh.token, "the token"), int(fresh.expires_on))
+        return self._token.token
+
     def _current_token(self) -> str:
         with self._lock:
-            token = self._token
-            if token is None or token.expires_on - time.time() < self._REFRESH_BEFORE:
-                fresh = _resolve(self._credential.get_token(*self._scopes))
-                token = AccessToken(_check_secret(fresh.token, "the token"), int(fresh.expires_on))
-                self._token = token
-            return token.token
+            if not self._stale():
+                return self._token.token  # type: ignore[union-attr]
+            fresh = self._credential.get_token(*self._scopes)
+            if hasattr(fresh, "__await__"):
+                getattr(fresh, "close", lambda: None)()  # never awaited: say so without a warning
+                raise TypeError("an async credential can only be used with the async clients")
+            return self._keep(fresh)
+
+    async def _refresh_async(self, url: str) -> None:
+        """For the async clients, before the hook runs: a stale token is fetched on the loop (an
+        async credential awaited; a blocking one in a worker thread, so the loop goes on)."""
+        if self._credential is None or not url.lower().startswith("https:") or not self._stale():
+            return
+        import asyncio
+        get_token = functools.partial(self._credential.get_token, *self._scopes)
+        fresh = get_token() if asyncio.iscoroutinefunction(self._credential.get_token) else \
+            await asyncio.get_running_loop().run_in_executor(None, get_token)
+        if hasattr(fresh, "__await__"):
+            fresh = await fresh
+        with self._lock:
+            self._keep(fresh)
 
     def __repr__(self) -> str:
         return "BearerTokenAuth(scopes={!r})".format(self._scopes)
@@ -2180,6 +2205,290 @@ class _Transport:
                 conn.close()
 
 
+class _AsyncConnection:
+    """A kept-alive HTTP/1.1 connection on the event loop (its asyncio protocol): the same
+    reader as the blocking one, fed by the loop's callbacks; ``close()`` drops it at once."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self.transport: Any = None
+        self.reader = _ResponseReader("GET")
+        self.parked = False
+        self.timeout = 300.0  # the longest a read may wait
+        self._received: Deque[bytes] = collections.deque()
+        self._size = 0
+        self._eof = False
+        self._error: Optional[BaseException] = None
+        self._waiter: Optional[asyncio.Future[None]] = None
+        self._writable: Optional[asyncio.Future[None]] = None
+
+    # -- the protocol: called by the loop ----------------------------------------
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self._received.append(data)
+        self._size += len(data)
+        if self._size > 1 << 20:
+            self.transport.pause_reading()  # the reader is behind: let TCP hold the rest
+        self._wake()
+
+    def eof_received(self) -> bool:
+        self._eof = True
+        self._wake()
+        return False
+
+    def connection_lost(self, exc: Optional[BaseException]) -> None:
+        self._eof, self._error = True, exc
+        self._wake()
+        if self._writable is not None and not self._writable.done():
+            self._writable.set_result(None)
+
+    def pause_writing(self) -> None:
+        self._writable = self._loop.create_future()
+
+    def resume_writing(self) -> None:
+        if self._writable is not None and not self._writable.done():
+            self._writable.set_result(None)
+        self._writable = None
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    # -- used by the shell -----------------------------------------------------------
+    async def write(self, data: bytes) -> None:
+        if self._eof:
+            raise ConnectionResetError("the connection was closed")
+        self.transport.write(data)
+        if self._writable is not None:
+            await self._writable
+
+    async def receive(self, timeout: Optional[float] = None) -> List[Any]:
+        """The events that the next bytes to arrive complete."""
+        data = await self._recv(self.timeout if timeout is None else timeout)
+        return self.reader.feed(data) if data else self.reader.end_of_input()
+
+    async def _recv(self, timeout: float) -> bytes:
+        if not self._received and not self._eof:
+            self._waiter = waiter = self._loop.create_future()
+            timer = self._loop.call_later(timeout, _expire, waiter)
+            try:
+                await waiter
+            finally:
+                timer.cancel()
+                self._waiter = None
+        if self._received:
+            data = b"".join(self._received)
+            self._received.clear()
+            if self._size > 1 << 20:
+                self.transport.resume_reading()
+            self._size = 0
+            return data
+        if self._error is not None:
+            raise self._error
+        return b""
+
+    async def finish_soon(self, wait: float = 0.05, limit: int = 65536) -> bool:
+        """Reads what is left of a parked response, waiting at most ``wait`` for each piece;
+        whether it ended cleanly."""
+        try:
+            while not self.reader.done and limit > 0:
+                data = await self._recv(wait)
+                limit -= len(data)
+                self.reader.feed(data) if data else self.reader.end_of_input()
+        except (OSError, _ProtocolError):
+            return False
+        return self.reader.reusable
+
+    @property
+    def usable(self) -> bool:
+        """Whether an idle connection may carry another request (nothing arrived while idle)."""
+        return not (self._eof or self._received or self.transport is None or self.transport.is_closing())
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.abort()  # at once: nothing more is sent, nothing waited for
+        self._eof = True
+
+
+def _expire(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_exception(socket.timeout("timed out"))
+
+
+class _AsyncTransport(_Transport):
+    """The asyncio shell: carries out the same plan on the event loop, with no thread; at most
+    ``connection_limit`` connections in use at once (further requests wait for one)."""
+
+    def __init__(self, connection_verify: Union[bool, str] = True, ssl_context: Optional[ssl.SSLContext] = None,
+                 proxies: bool = True, connection_limit: int = 100) -> None:
+        super().__init__(connection_verify, ssl_context, proxies, connection_limit)
+        self._async_idle: Dict[Tuple[str, str, int], List[_AsyncConnection]] = {}
+        self._in_use = 0
+        self._waiting: Deque[asyncio.Future[None]] = collections.deque()
+
+    async def send(self, request: HttpRequest, options: _Options, auth: Optional[AuthHook] = None,  # type: ignore[override]
+                   auth_origin: Optional[Tuple[str, str, int]] = None) -> AsyncHttpResponse:
+        """Send ``request`` as the plan says; the final response's body is left unread."""
+        import asyncio  # only the async clients need it: not imported with the module
+        refresh = getattr(auth, "_refresh_async", None)
+        if refresh is not None:
+            await refresh(request.url)  # an async credential is awaited on the loop
+        plan = _plan(request, _Body(request.content), options, auth, auth_origin, self._proxy)
+        reply: Any = None
+        error: Optional[BaseException] = None
+        while True:
+            try:
+                step = plan.throw(error) if error is not None else plan.send(reply)
+            except StopIteration as done:
+                result: AsyncHttpResponse = done.value
+                return result
+            reply = error = None
+            if step[0] == "send":
+                _, attempt, origin, head, body, left = step
+                try:
+                    reply = await self._exchange(attempt, origin, head, body, left, options)
+                except ServiceRequestError as exc:
+                    error = exc
+            elif step[0] == "drop":
+                await _adiscard(step[1])
+            else:
+                await asyncio.sleep(step[1])
+
+    async def _exchange(self, request: HttpRequest, origin: Tuple[str, str, int], head: bytes,  # type: ignore[override]
+                        body: _Body, left: float, options: _Options) -> AsyncHttpResponse:
+        """One request on one connection, up to the response's head (see _Transport._exchange)."""
+        connect_wait, head_wait = _waits(options, left)
+        await self._take_slot()
+        try:
+            for attempt in range(2):
+                conn = await self._acquire_async(origin) if attempt == 0 else None
+                reused = conn is not None
+                if conn is None:
+                    conn = await self._connect_async(origin, connect_wait)
+                conn.reader = _ResponseReader(request.method)
+                conn.timeout = head_wait[0]
+                try:
+                    await conn.write(head)
+                    for block in body.blocks():
+                        await conn.write(block)
+                    events: List[Any] = []
+                    while not events:
+                        events = await conn.receive()
+                    conn.timeout = options.read_timeout
+                except socket.timeout as exc:
+                    conn.close()
+                    raise ServiceResponseError("no response in time ({}={:g}s)".format(*head_wait[1:]),
+                                               error=exc) from None
+                except (OSError, _ProtocolError) as exc:
+                    conn.close()
+                    if reused and not conn.reader.received:
+                        continue
+                    raise ServiceResponseError("the response broke: {}".format(_describe_exc(exc)),
+                                               error=exc) from None
+                except BaseException:  # cancelled: the connection is closed at once, nothing more is sent
+                    conn.close()
+                    raise
+                return AsyncHttpResponse(request, events[0], conn, functools.partial(self._give_back, origin, conn),
+                                         options.max_response_bytes, events[1:])
+            raise AssertionError("unreachable")  # pragma: no cover
+        except BaseException:
+            self._free_slot()
+            raise
+
+    async def _connect_async(self, origin: Tuple[str, str, int], wait: Tuple[float, str, float]) -> _AsyncConnection:
+        import asyncio
+        scheme, host, port = origin
+        via = self._proxy(origin)
+        loop = asyncio.get_running_loop()
+        conn = _AsyncConnection(loop)
+        direct_tls = self._context() if scheme == "https" and not via else None
+        try:
+            await asyncio.wait_for(loop.create_connection(
+                lambda: conn, via[0] if via else host, via[1] if via else port, ssl=direct_tls,  # type: ignore
+                server_hostname=host if direct_tls else None), wait[0])
+            if scheme == "https" and via:
+                await conn.write(_connect_head(host, port, via[2]))
+                conn.reader = _ResponseReader("CONNECT")
+                events: List[Any] = []
+                while not events:
+                    events = await conn.receive(wait[0])
+                _check_tunnel(events[0], via)
+                conn.transport = await asyncio.wait_for(loop.start_tls(
+                    conn.transport, conn, self._context(), server_hostname=host), wait[0])  # type: ignore[arg-type]
+        except (asyncio.TimeoutError, socket.timeout) as exc:
+            conn.close()
+            raise ServiceRequestError("connecting to {}:{} timed out ({}={:g}s)".format(
+                host, port, wait[1], wait[2]), error=exc) from None
+        except (OSError, _ProtocolError) as exc:
+            conn.close()
+            raise ServiceRequestError("cannot connect to {}:{}: {}".format(host, port, _describe_exc(exc)),
+                                      error=exc) from None
+        except BaseException:
+            conn.close()
+            raise
+        self.connections_opened += 1
+        return conn
+
+    async def _take_slot(self) -> None:
+        import asyncio
+        while self._in_use >= self._limit:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiting.append(waiter)
+            try:
+                await waiter
+            finally:
+                if waiter in self._waiting:
+                    self._waiting.remove(waiter)
+        self._in_use += 1
+
+    def _free_slot(self) -> None:
+        self._in_use -= 1
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                break
+
+    async def _acquire_async(self, origin: Tuple[str, str, int]) -> Optional[_AsyncConnection]:
+        idle = self._async_idle.get(origin)
+        while idle:
+            conn = idle.pop()
+            if (not conn.parked or await conn.finish_soon()) and conn.usable:
+                conn.parked = False
+                return conn
+            conn.close()
+        return None
+
+    def _give_back(self, origin: Tuple[str, str, int], conn: _AsyncConnection, reusable: bool, parked: bool) -> None:
+        """Back to the pool (``parked``: its response's end still to be read first), or closed."""
+        self._free_slot()
+        idle = self._async_idle.setdefault(origin, [])
+        if reusable and len(idle) < self._limit:
+            conn.parked = parked
+            idle.append(conn)
+        else:
+            conn.close()
+
+    def close(self) -> None:
+        idle, self._async_idle = self._async_idle, {}
+        for conns in idle.values():
+            for conn in conns:
+                conn.close()
+
+
+async def _adiscard(response: AsyncHttpResponse) -> None:
+    """Read a small unwanted body so the connection can be reused; close a big one."""
+    if _small(response):
+        try:
+            await response.read()
+            return
+        except AzureError:
+            pass
+    await response.close()
+
+
 def _connect_head(host: str, port: int, headers: Dict[str, str]) -> bytes:
     """The request that asks a proxy for a tunnel to host:port."""
     authority = _host_header(("https", host, port)) if port != 443 else "{}:443".format(host)
@@ -2793,9 +3102,8 @@ class _ChatStream:
             raise ServiceResponseError("the stream ended before data: [DONE] ({}): the answer is incomplete".format(
                 what))
 
-    def _http(self) -> Optional[HttpResponse]:
-        response = getattr(self._response, "_response", self._response)  # the async body wraps one
-        return response if isinstance(response, HttpResponse) else None
+    def _http(self) -> Optional[_ResponseBase]:
+        return self._response if isinstance(self._response, _ResponseBase) else None
 
     def _error(self, body: Mapping[str, Any]) -> HttpResponseError:
         if isinstance(body.get("message"), str) and body["message"].startswith("{"):
@@ -2868,446 +3176,6 @@ class StreamingChatCompletions(_ChatStream):
         self.close()
 
 
-# =============================================================================
-# Clients
-# =============================================================================
-
-# The keyword settings of each client, in the order the SDK puts them in the body.
-_CHAT_SETTINGS = ("frequency_penalty", "max_tokens", "model", "presence_penalty", "response_format",
-                  "seed", "stop", "temperature", "tool_choice", "tools", "top_p")
-_EMBED_SETTINGS = ("dimensions", "encoding_format", "input_type", "model")
-
-
-def _response_format(value: Any) -> Any:
-    """The wire form of ``response_format``: "text", "json_object" or a JsonSchemaFormat."""
-    if value is None or isinstance(value, Mapping):
-        return value
-    if isinstance(value, JsonSchemaFormat):
-        return {"type": "json_schema", "json_schema": value}
-    if value in ("text", "json_object"):
-        return {"type": str(value)}
-    raise ValueError("Unsupported `response_format` {!r}: use \"text\", \"json_object\" or a "
-                     "JsonSchemaFormat".format(value))
-
-
-def _request_id() -> str:
-    h = os.urandom(16).hex()
-    return "{}-{}-4{}-{}-{}".format(h[:8], h[8:12], h[13:16], h[16:20], h[20:])
-
-
-def _check_list(value: Any, name: str, kinds: Tuple[type, ...], what: str) -> None:
-    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
-        raise TypeError("{} must be a list of {}, not {}".format(name, what, type(value).__name__))
-    for i, item in enumerate(value):
-        if not isinstance(item, kinds):
-            raise TypeError("{}[{}] must be {}, not {}".format(name, i, what, type(item).__name__))
-
-
-class _Client:
-    """What every client shares: endpoint, auth, headers, settings, transport."""
-
-    _SETTINGS: ClassVar[Tuple[str, ...]] = ()
-
-    def __init__(self, endpoint: str, credential: Any, *, api_version: Optional[str] = _UNSET,
-                 credential_scopes: Optional[Sequence[str]] = None, headers: Optional[Mapping[str, str]] = None,
-                 user_agent: Optional[str] = None, connection_verify: Union[bool, str] = True,
-                 ssl_context: Optional[ssl.SSLContext] = None, model_extras: Optional[Dict[str, Any]] = None,
-                 **kwargs: Any) -> None:
-        if not isinstance(endpoint, str):
-            raise TypeError("endpoint must be a str, not {}".format(type(endpoint).__name__))
-        self._auth_origin = _origin(endpoint)
-        self._kind = kind = _endpoint_kind(endpoint)
-        base, _, query = endpoint.partition("?")
-        self._base = base.rstrip("/")
-        self._query = query
-        self._urls: Dict[str, str] = {}  # path -> URL, for calls without params
-        if api_version is _UNSET:
-            api_version = kind.api_version
-        self._api_version = api_version or None  # None or "" sends no api-version
-        self._auth = _auth_hook(credential, kind, credential_scopes)
-        self._headers = CaseInsensitiveDict(headers)
-        self._user_agent = (user_agent + " " if user_agent else "") + _USER_AGENT
-        if model_extras is not None and not isinstance(model_extras, Mapping):
-            raise TypeError("model_extras must be a dict, not {}".format(type(model_extras).__name__))
-        self._model_extras = model_extras
-        self._defaults = {name: kwargs.pop(name, None) for name in self._SETTINGS}
-        if "response_format" in self._defaults:
-            self._defaults["response_format"] = _response_format(self._defaults["response_format"])
-        self._options = _Options().updated(_pop_options(kwargs))
-        if kwargs:
-            raise TypeError("{}() got an unexpected keyword argument {!r}".format(type(self).__name__,
-                                                                                  next(iter(kwargs))))
-        self._transport = _Transport(connection_verify, ssl_context)
-        self._model_info: Optional[ModelInfo] = None
-
-    # -- requests --------------------------------------------------------------
-    def _url(self, path: str, params: Optional[Mapping[str, Any]] = None) -> str:
-        """The endpoint, ``path``, then the endpoint's query, ``params`` and ``api-version``."""
-        if not params and path in self._urls:
-            return self._urls[path]
-        query = dict(params or {})
-        if self._api_version:
-            query.setdefault("api-version", self._api_version)
-        url = _add_query(self._base + path + ("?" + self._query if self._query else ""), query)
-        if not params:
-            self._urls[path] = url
-        return url
-
-    def _send(self, method: str, path: str, content: Any, call: Dict[str, Any],
-              extra_parameters: bool = False) -> Tuple[HttpResponse, _Options]:
-        """Send one API request: the client's headers, then the call's ``headers``,
-        ``params`` and transport settings on top.  Returns the response and the settings."""
-        options = self._options.updated(_pop_options(call))
-        headers, params = call.pop("headers", None), call.pop("params", None)
-        call.pop("error_map", None)  # azure-core's per-call mapping: ours is fixed
-        if call:
-            raise TypeError("unexpected keyword argument {!r}".format(next(iter(call))))
-        request = HttpRequest(method, self._url(path, params))
-        h = request.headers
-        h["User-Agent"] = self._user_agent
-        h["Accept"] = "application/json"
-        if content is not None:
-            h["Content-Type"] = "application/json"
-        if extra_parameters and self._kind.extra_parameters:
-            h["extra-parameters"] = ExtraParameters.PASS_THROUGH.value
-        h["x-ms-client-request-id"] = _request_id()
-        h.update(self._headers)
-        if headers:
-            h.update(headers)
-        request.content = content
-        return self._transport.send(request, options, self._auth, self._auth_origin), options
-
-    def _body(self, head: Dict[str, Any], call: Dict[str, Any],
-              model_extras: Optional[Dict[str, Any]]) -> Tuple[bytes, bool]:
-        """The JSON body: ``head``, then each setting (the call's, else the client's),
-        then the model extras; keys whose value is None are left out."""
-        body = dict(head)
-        for name in self._SETTINGS:
-            value = call.pop(name)
-            body[name] = self._defaults[name] if value is None else value
-        extras = model_extras or self._model_extras
-        if extras:
-            if not isinstance(extras, Mapping):
-                raise TypeError("model_extras must be a dict, not {}".format(type(extras).__name__))
-            body.update(extras)
-        if self._kind.model_required and body.get("model") is None:
-            raise ValueError("{} endpoints need the deployment to use: pass model=<deployment name> to the "
-                             "client or to the call".format(self._kind.name))
-        return _dumps({k: v for k, v in body.items() if v is not None}), bool(extras)
-
-    def _result(self, response: HttpResponse, model: Type[M]) -> M:
-        return model._from_json(self._json_object(response))
-
-    @staticmethod
-    def _json_object(response: HttpResponse) -> Dict[str, Any]:
-        """The decoded JSON object of a successful response; else the error it is."""
-        _raise_for_status(response)
-        data = response.read()
-        try:
-            obj = json.loads(data)
-        except (ValueError, RecursionError):
-            raise DecodeError("the response body is not valid JSON (Content-Type: {})".format(
-                response.content_type), response=response) from None
-        if not isinstance(obj, dict):
-            raise DecodeError("the response body is JSON but not an object", response=response)
-        return obj
-
-    def get_model_info(self, **kwargs: Any) -> ModelInfo:
-        """The model behind the endpoint, asked once per client: ``GET /info``, or on endpoints
-        without that route the client's ``model`` in the model list (``GET /models``)."""
-        if self._model_info is None and not self._kind.info_route:
-            self._model_info = self._listed_model(kwargs)
-        if self._model_info is None:
-            try:
-                self._model_info = self._result(self._send("GET", "/info", None, kwargs)[0], ModelInfo)
-            except ResourceNotFoundError as exc:
-                exc.message = ("Model information is not available on this endpoint (`/info` route not "
-                               "supported).\n" + exc.message)
-                exc.args = (exc.message,)
-                raise
-        return self._model_info
-
-    def _listed_model(self, call: Dict[str, Any]) -> ModelInfo:
-        """The entry of ``GET /models`` whose id is the client's model (or the only one)."""
-        listing = self._json_object(self._send("GET", "/models", None, call)[0]).get("data")
-        entries: List[Mapping[str, Any]] = [e for e in listing if isinstance(e, Mapping)] \
-            if isinstance(listing, list) else []
-        ids = [e.get("id") for e in entries]
-        wanted = self._defaults.get("model")
-        if (wanted is None and len(ids) != 1) or (wanted is not None and wanted not in ids):
-            offered = ", ".join(map(str, ids[:10])) + (", ..." if len(ids) > 10 else "") or "none"
-            raise ResourceNotFoundError("{}; the endpoint lists: {}".format(
-                "no model was given to the client" if wanted is None else "model {!r} is not listed".format(wanted),
-                offered))
-        entry = entries[ids.index(wanted) if wanted is not None else 0]
-        return ModelInfo(model_name=entry.get("id"), model_provider_name=entry.get("owned_by"))
-
-    def send_request(self, request: HttpRequest, *, stream: bool = False, **kwargs: Any) -> HttpResponse:
-        """Send any request with this client's auth and headers (not ``Accept``).
-
-        A relative URL is taken from the endpoint.  Unless ``stream`` is true the
-        body is read before this returns.
-        """
-        url = request.url
-        if not urlsplit(url).scheme:
-            url = self._base + "/" + url.lstrip("/")
-        options = self._options.updated(_pop_options(kwargs))
-        if kwargs:
-            raise TypeError("unexpected keyword argument {!r}".format(next(iter(kwargs))))
-        outgoing = HttpRequest(request.method, url, headers=self._headers)
-        outgoing.headers.setdefault("User-Agent", self._user_agent)
-        outgoing.headers.update(request.headers)
-        outgoing.content = request.content
-        response = self._transport.send(outgoing, options, self._auth, self._auth_origin)
-        if not stream:
-            response.read()
-        return response
-
-    def close(self) -> None:
-        self._transport.close()
-
-    def __enter__(self: T) -> T:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return "<{} endpoint={!r}>".format(type(self).__name__, self._base)
-
-    def __str__(self) -> str:
-        text = repr(self)
-        return text + "\n{}".format(self._model_info) if self._model_info else text
-
-
-class ChatCompletionsClient(_Client):
-    """Chat completions: ``complete(messages=[...])``.
-
-    Every setting given here (temperature, model, tools, ...) is a default
-    that ``complete()`` can override; ``None`` means "not sent".
-    """
-
-    _SETTINGS = _CHAT_SETTINGS
-
-    def __init__(self, endpoint: str, credential: Any, *, frequency_penalty: Optional[float] = None,
-                 presence_penalty: Optional[float] = None, temperature: Optional[float] = None,
-                 top_p: Optional[float] = None, max_tokens: Optional[int] = None,
-                 response_format: Any = None, stop: Optional[List[str]] = None,
-                 tools: Optional[List[ChatCompletionsToolDefinition]] = None, tool_choice: Any = None,
-                 seed: Optional[int] = None, model: Optional[str] = None,
-                 model_extras: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
-        super().__init__(endpoint, credential, frequency_penalty=frequency_penalty,
-                         presence_penalty=presence_penalty, temperature=temperature, top_p=top_p,
-                         max_tokens=max_tokens, response_format=response_format, stop=stop, tools=tools,
-                         tool_choice=tool_choice, seed=seed, model=model, model_extras=model_extras, **kwargs)
-
-    def complete(self, body: Any = _UNSET, *, messages: Any = _UNSET, stream: Optional[bool] = None,
-                 frequency_penalty: Optional[float] = None, presence_penalty: Optional[float] = None,
-                 temperature: Optional[float] = None, top_p: Optional[float] = None,
-                 max_tokens: Optional[int] = None, response_format: Any = None, stop: Optional[List[str]] = None,
-                 tools: Optional[List[ChatCompletionsToolDefinition]] = None, tool_choice: Any = None,
-                 seed: Optional[int] = None, model: Optional[str] = None,
-                 model_extras: Optional[Dict[str, Any]] = None,
-                 **kwargs: Any) -> Any:
-        """Chat completions for ``messages``: a ChatCompletions, or with ``stream=True``
-        a StreamingChatCompletions.
-
-        ``body`` (a dict, bytes or a file) is sent as it is instead, ignoring the
-        client's settings; ``body["stream"] is True`` makes it a streaming call.
-        Per call: ``headers``, ``params``, and the transport settings.
-        """
-        settings = dict(frequency_penalty=frequency_penalty, max_tokens=max_tokens, model=model,
-                        presence_penalty=presence_penalty, response_format=_response_format(response_format),
-                        seed=seed, stop=stop, temperature=temperature, tool_choice=tool_choice, tools=tools,
-                        top_p=top_p)
-        if body is not _UNSET:
-            if messages is not _UNSET or stream is not None or model_extras or any(
-                    v is not None for v in settings.values()):
-                raise TypeError("complete() takes either body or messages and settings, not both")
-            stream = isinstance(body, Mapping) and body.get("stream") is True
-            content = _dumps(body) if isinstance(body, Mapping) else body
-            extra = False
-        else:
-            if messages is _UNSET:
-                raise TypeError("complete() missing required argument: 'messages'")
-            _check_list(messages, "messages", (Model, Mapping), "a chat message or a dict")
-            for i, message in enumerate(messages):
-                if "role" not in message:  # any model or mapping with a role is a message, as it came
-                    raise TypeError("messages[{}] has no role: a message is a chat message model or a mapping "
-                                    "with a 'role'".format(i))
-            if tools is not None:
-                _check_list(tools, "tools", (ChatCompletionsToolDefinition, Mapping), "a tool definition or a dict")
-            settings.update(kwargs)
-            content, extra = self._body({"messages": messages, "stream": stream}, settings, model_extras)
-            kwargs = settings
-        response, options = self._send("POST", "/chat/completions", content, kwargs, extra)
-        if stream:
-            _raise_for_status(response)
-            return StreamingChatCompletions(response, max_sse_line_bytes=options.max_sse_line_bytes,
-                                            max_sse_event_bytes=options.max_sse_event_bytes)
-        return self._result(response, ChatCompletions)
-
-
-class _EmbeddingsBase(_Client):
-    _SETTINGS = _EMBED_SETTINGS
-    _PATH: ClassVar[str] = "/embeddings"
-    _INPUT: ClassVar[Tuple[Tuple[type, ...], str]] = ((str,), "a str")
-
-    def __init__(self, endpoint: str, credential: Any, *, dimensions: Optional[int] = None,
-                 encoding_format: Union[str, EmbeddingEncodingFormat, None] = None,
-                 input_type: Union[str, EmbeddingInputType, None] = None, model: Optional[str] = None,
-                 model_extras: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
-        super().__init__(endpoint, credential, dimensions=dimensions, encoding_format=encoding_format,
-                         input_type=input_type, model=model, model_extras=model_extras, **kwargs)
-
-    def embed(self, body: Any = _UNSET, *, input: Any = _UNSET, dimensions: Optional[int] = None,
-              encoding_format: Union[str, EmbeddingEncodingFormat, None] = None,
-              input_type: Union[str, EmbeddingInputType, None] = None, model: Optional[str] = None,
-              model_extras: Optional[Dict[str, Any]] = None, **kwargs: Any) -> EmbeddingsResult:
-        """Embeddings for ``input`` (or for a whole ``body`` sent as it is)."""
-        settings = dict(dimensions=dimensions, encoding_format=encoding_format, input_type=input_type, model=model)
-        if body is not _UNSET:
-            if input is not _UNSET or model_extras or any(v is not None for v in settings.values()):
-                raise TypeError("embed() takes either body or input and settings, not both")
-            content = _dumps(body) if isinstance(body, Mapping) else body
-            extra = False
-        else:
-            if input is _UNSET:
-                raise TypeError("embed() missing required argument: 'input'")
-            _check_list(input, "input", *self._INPUT)
-            settings.update(kwargs)
-            content, extra = self._body({"input": input}, settings, model_extras)
-            kwargs = settings
-        return self._result(self._send("POST", self._PATH, content, kwargs, extra)[0], EmbeddingsResult)
-
-
-class EmbeddingsClient(_EmbeddingsBase):
-    """Text embeddings: ``embed(input=["text", ...])``."""
-
-
-class ImageEmbeddingsClient(_EmbeddingsBase):
-    """Image embeddings: ``embed(input=[ImageEmbeddingInput.load(...), ...])``."""
-
-    _PATH = "/images/embeddings"
-    _INPUT = ((ImageEmbeddingInput, Mapping), "an ImageEmbeddingInput or a dict")
-
-
-_CLIENT_FOR_MODEL_TYPE: Dict[str, Type[_Client]] = {}
-for _names, _cls in (
-        (("chat_completion", "chat_completions", "chat", "completion", "completions"), ChatCompletionsClient),
-        (("embeddings", "embedding", "text_embedding", "text_embeddings"), EmbeddingsClient),
-        (("image_embeddings", "image_embedding"), ImageEmbeddingsClient)):
-    _CLIENT_FOR_MODEL_TYPE.update(dict.fromkeys(_names, _cls))
-
-
-def _client_class(model_info: ModelInfo) -> Type[_Client]:
-    model_type = model_info.model_type
-    if not model_type:
-        raise ValueError("The AI model information is missing a value for `model type`. "
-                         "Cannot create an appropriate client.")
-    key = re.sub(r"[-\s]+", "_", str(getattr(model_type, "value", model_type)).strip().lower())
-    cls = _CLIENT_FOR_MODEL_TYPE.get(key)
-    if cls is None:
-        raise ValueError("No client available to support AI model type `{}`".format(
-            getattr(model_type, "value", model_type)))
-    return cls
-
-
-def _check_info_route(endpoint: str) -> None:
-    kind = _endpoint_kind(endpoint) if isinstance(endpoint, str) else _ENDPOINT_KINDS[-1]
-    if not kind.info_route:
-        raise ValueError("load_client needs the endpoint's /info route, which {} endpoints do not have: "
-                         "construct ChatCompletionsClient (or EmbeddingsClient) directly".format(kind.name))
-
-
-def load_client(endpoint: str, credential: Any, **kwargs: Any) -> Any:
-    """The client for the endpoint's model type, asked from ``GET /info``.
-
-    Keyword arguments go to the client's constructor; the model info is
-    cached on the returned client.
-    """
-    _check_info_route(endpoint)
-    with ChatCompletionsClient(endpoint, credential, **kwargs) as probe:
-        try:
-            info = probe.get_model_info()
-        except ResourceNotFoundError as exc:
-            exc.message = ("`load_client` function does not work on this endpoint (`/info` route not "
-                           "supported). Please construct one of the clients (e.g. `ChatCompletionsClient`) "
-                           "directly.")
-            exc.args = (exc.message,)
-            raise
-    client = _client_class(info)(endpoint, credential, **kwargs)
-    client._model_info = info
-    return client
-
-
-# =============================================================================
-# Async clients: the same clients, each blocking step run in a worker thread
-# =============================================================================
-
-_thread_state = threading.local()  # the event loop that a worker thread serves
-
-
-def _resolve(value: Any) -> Any:
-    """``value``, or what it awaits to when an async credential returned a coroutine
-    to a worker thread: that coroutine runs on the event loop that asked."""
-    if hasattr(value, "__await__"):
-        import asyncio
-        loop = getattr(_thread_state, "loop", None)
-        if loop is None:
-            getattr(value, "close", lambda: None)()  # not awaited: say so without a warning
-            raise TypeError("an async credential can only be used with the async clients")
-        return asyncio.run_coroutine_threadsafe(value, loop).result()
-    return value
-
-
-class _Worker:
-    """Runs blocking calls in a thread pool of its own, so many requests can wait at once."""
-
-    def __init__(self, max_workers: int = 64) -> None:
-        self._max_workers = max_workers
-        self._pool: Optional[concurrent.futures.ThreadPoolExecutor] = None
-        self._lock = threading.Lock()
-
-    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        import asyncio
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            if self._pool is None:
-                import concurrent.futures
-                self._pool = concurrent.futures.ThreadPoolExecutor(self._max_workers, "chatclient")
-            pool = self._pool
-
-        def call() -> T:
-            _thread_state.loop = loop
-            return fn(*args, **kwargs)
-        return await loop.run_in_executor(pool, call)
-
-    def shutdown(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False)
-
-
-class _AsyncBody:
-    """An HttpResponse's body for ``async for``: each read runs in the worker."""
-
-    def __init__(self, response: HttpResponse, worker: _Worker) -> None:
-        self._response, self._worker = response, worker
-        self._chunks = iter(response.iter_bytes())
-
-    async def iter_bytes(self) -> AsyncIterator[bytes]:
-        while True:
-            chunk = await self._worker.run(next, self._chunks, b"")
-            if not chunk:
-                return
-            yield chunk
-
-    async def close(self) -> None:
-        self._response.close()  # never blocks: it shuts the socket down
-
-
 class AsyncStreamingChatCompletions(_ChatStream):
     """``async for`` over the updates of a streamed chat completion; ``async with``,
     ``await close()``.  Build one from any response whose ``iter_bytes()`` is an
@@ -3367,24 +3235,492 @@ class AsyncStreamingChatCompletions(_ChatStream):
         await self.close()
 
 
-class _AsyncClient:
-    """An async client: the sync client of ``_SYNC`` with each call run in a worker thread."""
+# =============================================================================
+# Clients
+# =============================================================================
 
-    _SYNC: ClassVar[Type[_Client]] = _Client
+# The keyword settings of each client, in the order the SDK puts them in the body.
+_CHAT_SETTINGS = ("frequency_penalty", "max_tokens", "model", "presence_penalty", "response_format",
+                  "seed", "stop", "temperature", "tool_choice", "tools", "top_p")
+_EMBED_SETTINGS = ("dimensions", "encoding_format", "input_type", "model")
 
-    def __init__(self, endpoint: str, credential: Any, **kwargs: Any) -> None:
-        self._sync = self._SYNC(endpoint, credential, **kwargs)
-        self._worker = _Worker()
 
-    async def get_model_info(self, **kwargs: Any) -> ModelInfo:
-        return await self._worker.run(self._sync.get_model_info, **kwargs)
+def _response_format(value: Any) -> Any:
+    """The wire form of ``response_format``: "text", "json_object" or a JsonSchemaFormat."""
+    if value is None or isinstance(value, Mapping):
+        return value
+    if isinstance(value, JsonSchemaFormat):
+        return {"type": "json_schema", "json_schema": value}
+    if value in ("text", "json_object"):
+        return {"type": str(value)}
+    raise ValueError("Unsupported `response_format` {!r}: use \"text\", \"json_object\" or a "
+                     "JsonSchemaFormat".format(value))
 
-    async def send_request(self, request: HttpRequest, *, stream: bool = False, **kwargs: Any) -> HttpResponse:
-        return await self._worker.run(self._sync.send_request, request, stream=stream, **kwargs)
 
-    async def close(self) -> None:
-        self._sync.close()
-        self._worker.shutdown()
+def _request_id() -> str:
+    h = os.urandom(16).hex()
+    return "{}-{}-4{}-{}-{}".format(h[:8], h[8:12], h[13:16], h[16:20], h[20:])
+
+
+def _check_list(value: Any, name: str, kinds: Tuple[type, ...], what: str) -> None:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise TypeError("{} must be a list of {}, not {}".format(name, what, type(value).__name__))
+    for i, item in enumerate(value):
+        if not isinstance(item, kinds):
+            raise TypeError("{}[{}] must be {}, not {}".format(name, i, what, type(item).__name__))
+
+
+class _Client:
+    """What every client shares: endpoint, auth, headers, settings, transport, and the
+    operations, written once as generators of I/O steps that ``_run`` carries out here
+    (blocking) and ``_AsyncClient._run`` on the event loop:
+    ("send", request, options) is answered with the response, ("read", response) with its body."""
+
+    _SETTINGS: ClassVar[Tuple[str, ...]] = ()
+    _TRANSPORT: ClassVar[Any] = _Transport
+    _STREAM: ClassVar[Any] = StreamingChatCompletions
+
+    def __init__(self, endpoint: str, credential: Any, *, api_version: Optional[str] = _UNSET,
+                 credential_scopes: Optional[Sequence[str]] = None, headers: Optional[Mapping[str, str]] = None,
+                 user_agent: Optional[str] = None, connection_verify: Union[bool, str] = True,
+                 ssl_context: Optional[ssl.SSLContext] = None, model_extras: Optional[Dict[str, Any]] = None,
+                 connection_limit: int = 100, **kwargs: Any) -> None:
+        if not isinstance(endpoint, str):
+            raise TypeError("endpoint must be a str, not {}".format(type(endpoint).__name__))
+        self._auth_origin = _origin(endpoint)
+        self._kind = kind = _endpoint_kind(endpoint)
+        base, _, query = endpoint.partition("?")
+        self._base = base.rstrip("/")
+        self._query = query
+        self._urls: Dict[str, str] = {}  # path -> URL, for calls without params
+        if api_version is _UNSET:
+            api_version = kind.api_version
+        self._api_version = api_version or None  # None or "" sends no api-version
+        self._auth = _auth_hook(credential, kind, credential_scopes)
+        self._headers = CaseInsensitiveDict(headers)
+        self._user_agent = (user_agent + " " if user_agent else "") + _USER_AGENT
+        if model_extras is not None and not isinstance(model_extras, Mapping):
+            raise TypeError("model_extras must be a dict, not {}".format(type(model_extras).__name__))
+        self._model_extras = model_extras
+        self._defaults = {name: kwargs.pop(name, None) for name in self._SETTINGS}
+        if "response_format" in self._defaults:
+            self._defaults["response_format"] = _response_format(self._defaults["response_format"])
+        self._options = _Options().updated(_pop_options(kwargs))
+        if kwargs:
+            raise TypeError("{}() got an unexpected keyword argument {!r}".format(type(self).__name__,
+                                                                                  next(iter(kwargs))))
+        if not isinstance(connection_limit, int) or connection_limit < 1:
+            raise ValueError("connection_limit must be a whole number >= 1, not {!r}".format(connection_limit))
+        self._transport = self._TRANSPORT(connection_verify, ssl_context, connection_limit=connection_limit)
+        self._model_info: Optional[ModelInfo] = None
+
+    # -- requests --------------------------------------------------------------
+    def _url(self, path: str, params: Optional[Mapping[str, Any]] = None) -> str:
+        """The endpoint, ``path``, then the endpoint's query, ``params`` and ``api-version``."""
+        if not params and path in self._urls:
+            return self._urls[path]
+        query = dict(params or {})
+        if self._api_version:
+            query.setdefault("api-version", self._api_version)
+        url = _add_query(self._base + path + ("?" + self._query if self._query else ""), query)
+        if not params:
+            self._urls[path] = url
+        return url
+
+    def _request(self, method: str, path: str, content: Any, call: Dict[str, Any],
+                 extra_parameters: bool = False) -> Tuple[HttpRequest, _Options]:
+        """One API request: the client's headers, then the call's ``headers``, ``params`` and
+        transport settings on top; and the settings."""
+        options = self._options.updated(_pop_options(call))
+        headers, params = call.pop("headers", None), call.pop("params", None)
+        call.pop("error_map", None)  # azure-core's per-call mapping: ours is fixed
+        if call:
+            raise TypeError("unexpected keyword argument {!r}".format(next(iter(call))))
+        request = HttpRequest(method, self._url(path, params))
+        h = request.headers
+        h["User-Agent"] = self._user_agent
+        h["Accept"] = "application/json"
+        if content is not None:
+            h["Content-Type"] = "application/json"
+        if extra_parameters and self._kind.extra_parameters:
+            h["extra-parameters"] = ExtraParameters.PASS_THROUGH.value
+        h["x-ms-client-request-id"] = _request_id()
+        h.update(self._headers)
+        if headers:
+            h.update(headers)
+        request.content = content
+        return request, options
+
+    def _body(self, head: Dict[str, Any], call: Dict[str, Any],
+              model_extras: Optional[Dict[str, Any]]) -> Tuple[bytes, bool]:
+        """The JSON body: ``head``, then each setting (the call's, else the client's),
+        then the model extras; keys whose value is None are left out."""
+        body = dict(head)
+        for name in self._SETTINGS:
+            value = call.pop(name, None)
+            body[name] = self._defaults[name] if value is None else value
+        extras = model_extras or self._model_extras
+        if extras:
+            if not isinstance(extras, Mapping):
+                raise TypeError("model_extras must be a dict, not {}".format(type(extras).__name__))
+            body.update(extras)
+        if self._kind.model_required and body.get("model") is None:
+            raise ValueError("{} endpoints need the deployment to use: pass model=<deployment name> to the "
+                             "client or to the call".format(self._kind.name))
+        return _dumps({k: v for k, v in body.items() if v is not None}), bool(extras)
+
+    # -- operations ------------------------------------------------------------
+    def _call(self, method: str, path: str, content: Any, call: Dict[str, Any], extra: bool = False) -> Any:
+        request, options = self._request(method, path, content, call, extra)
+        response = yield ("send", request, options)
+        return response, options
+
+    @staticmethod
+    def _json_of(response: _ResponseBase) -> Any:
+        """The decoded JSON object of a successful response; else the error it is."""
+        try:
+            data = yield ("read", response)
+        except ServiceResponseError:
+            if 200 <= response.status_code < 300:
+                raise
+            data = b""  # the status still says what went wrong
+        if not 200 <= response.status_code < 300:
+            raise _status_error(response)
+        try:
+            obj = json.loads(data)
+        except (ValueError, RecursionError):
+            raise DecodeError("the response body is not valid JSON (Content-Type: {})".format(
+                response.content_type), response=response) from None
+        if not isinstance(obj, dict):
+            raise DecodeError("the response body is JSON but not an object", response=response)
+        return obj
+
+    def _model_info_op(self, call: Dict[str, Any]) -> Any:
+        """The model behind the endpoint, asked once per client: ``GET /info``, or on endpoints
+        without that route the client's ``model`` in the model list (``GET /models``)."""
+        if self._model_info is None and not self._kind.info_route:
+            response, _ = yield from self._call("GET", "/models", None, call)
+            self._model_info = self._listed_model((yield from self._json_of(response)).get("data"))
+        if self._model_info is None:
+            try:
+                response, _ = yield from self._call("GET", "/info", None, call)
+                self._model_info = ModelInfo._from_json((yield from self._json_of(response)))
+            except ResourceNotFoundError as exc:
+                exc.message = ("Model information is not available on this endpoint (`/info` route not "
+                               "supported).\n" + exc.message)
+                exc.args = (exc.message,)
+                raise
+        return self._model_info
+
+    def _listed_model(self, listing: Any) -> ModelInfo:
+        """The entry of a model list whose id is the client's model (or the only one)."""
+        entries: List[Mapping[str, Any]] = [e for e in listing if isinstance(e, Mapping)] \
+            if isinstance(listing, list) else []
+        ids = [e.get("id") for e in entries]
+        wanted = self._defaults.get("model")
+        if (wanted is None and len(ids) != 1) or (wanted is not None and wanted not in ids):
+            offered = ", ".join(map(str, ids[:10])) + (", ..." if len(ids) > 10 else "") or "none"
+            raise ResourceNotFoundError("{}; the endpoint lists: {}".format(
+                "no model was given to the client" if wanted is None else "model {!r} is not listed".format(wanted),
+                offered))
+        entry = entries[ids.index(wanted) if wanted is not None else 0]
+        return ModelInfo(model_name=entry.get("id"), model_provider_name=entry.get("owned_by"))
+
+    def _send_request_op(self, request: HttpRequest, stream: bool, call: Dict[str, Any]) -> Any:
+        """Any request with this client's auth and headers (not ``Accept``); a relative URL is
+        taken from the endpoint; unless ``stream`` is true the body is read."""
+        url = request.url
+        if not urlsplit(url).scheme:
+            url = self._base + "/" + url.lstrip("/")
+        options = self._options.updated(_pop_options(call))
+        if call:
+            raise TypeError("unexpected keyword argument {!r}".format(next(iter(call))))
+        outgoing = HttpRequest(request.method, url, headers=self._headers)
+        outgoing.headers.setdefault("User-Agent", self._user_agent)
+        outgoing.headers.update(request.headers)
+        outgoing.content = request.content
+        response = yield ("send", outgoing, options)
+        if not stream:
+            yield ("read", response)
+        return response
+
+    def _run(self, operation: Any) -> Any:
+        """Carries out an operation's steps, blocking."""
+        reply: Any = None
+        error: Optional[BaseException] = None
+        while True:
+            try:
+                step = operation.throw(error) if error is not None else operation.send(reply)
+            except StopIteration as done:
+                return done.value
+            reply = error = None
+            try:
+                if step[0] == "send":
+                    reply = self._transport.send(step[1], step[2], self._auth, self._auth_origin)
+                else:
+                    reply = step[1].read()
+            except AzureError as exc:
+                error = exc
+
+    # -- the blocking surface ----------------------------------------------------
+    def get_model_info(self, **kwargs: Any) -> ModelInfo:
+        """The model behind the endpoint (``GET /info``, or the model list), asked once per client."""
+        result: ModelInfo = self._run(self._model_info_op(kwargs))
+        return result
+
+    def send_request(self, request: HttpRequest, *, stream: bool = False, **kwargs: Any) -> HttpResponse:
+        """Send any request with this client's auth and headers (not ``Accept``).
+
+        A relative URL is taken from the endpoint.  Unless ``stream`` is true the
+        body is read before this returns.
+        """
+        result: HttpResponse = self._run(self._send_request_op(request, stream, kwargs))
+        return result
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<{} endpoint={!r}>".format(type(self).__name__, self._base)
+
+    def __str__(self) -> str:
+        text = repr(self)
+        return text + "\n{}".format(self._model_info) if self._model_info else text
+
+
+class _ChatClient(_Client):
+    """The chat client's settings and its operation (the sync and async classes add ``complete``)."""
+
+    _SETTINGS = _CHAT_SETTINGS
+
+    def __init__(self, endpoint: str, credential: Any, *, frequency_penalty: Optional[float] = None,
+                 presence_penalty: Optional[float] = None, temperature: Optional[float] = None,
+                 top_p: Optional[float] = None, max_tokens: Optional[int] = None,
+                 response_format: Any = None, stop: Optional[List[str]] = None,
+                 tools: Optional[List[ChatCompletionsToolDefinition]] = None, tool_choice: Any = None,
+                 seed: Optional[int] = None, model: Optional[str] = None,
+                 model_extras: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
+        super().__init__(endpoint, credential, frequency_penalty=frequency_penalty,
+                         presence_penalty=presence_penalty, temperature=temperature, top_p=top_p,
+                         max_tokens=max_tokens, response_format=response_format, stop=stop, tools=tools,
+                         tool_choice=tool_choice, seed=seed, model=model, model_extras=model_extras, **kwargs)
+
+    def _complete_op(self, body: Any, call: Dict[str, Any]) -> Any:
+        messages, stream = call.pop("messages", _UNSET), call.pop("stream", None)
+        model_extras = call.pop("model_extras", None)
+        if "response_format" in call:
+            call["response_format"] = _response_format(call["response_format"])
+        if body is not _UNSET:
+            if messages is not _UNSET or stream is not None or model_extras or any(
+                    call.get(name) is not None for name in _CHAT_SETTINGS):
+                raise TypeError("complete() takes either body or messages and settings, not both")
+            for name in _CHAT_SETTINGS:
+                call.pop(name, None)
+            stream = isinstance(body, Mapping) and body.get("stream") is True
+            content, extra = (_dumps(body) if isinstance(body, Mapping) else body), False
+        else:
+            if messages is _UNSET:
+                raise TypeError("complete() missing required argument: 'messages'")
+            _check_list(messages, "messages", (Model, Mapping), "a chat message or a dict")
+            for i, message in enumerate(messages):
+                if "role" not in message:  # any model or mapping with a role is a message, as it came
+                    raise TypeError("messages[{}] has no role: a message is a chat message model or a mapping "
+                                    "with a 'role'".format(i))
+            if call.get("tools") is not None:
+                _check_list(call["tools"], "tools", (ChatCompletionsToolDefinition, Mapping),
+                            "a tool definition or a dict")
+            content, extra = self._body({"messages": messages, "stream": stream}, call, model_extras)
+        response, options = yield from self._call("POST", "/chat/completions", content, call, extra)
+        if stream:
+            if not 200 <= response.status_code < 300:
+                yield from self._json_of(response)  # raises the error the status is
+            return self._STREAM(response, max_sse_line_bytes=options.max_sse_line_bytes,
+                                max_sse_event_bytes=options.max_sse_event_bytes)
+        return ChatCompletions._from_json((yield from self._json_of(response)))
+
+
+class ChatCompletionsClient(_ChatClient):
+    """Chat completions: ``complete(messages=[...])``.
+
+    Every setting given here (temperature, model, tools, ...) is a default
+    that ``complete()`` can override; ``None`` means "not sent".
+    """
+
+    def complete(self, body: Any = _UNSET, *, messages: Any = _UNSET, stream: Optional[bool] = None,
+                 frequency_penalty: Optional[float] = None, presence_penalty: Optional[float] = None,
+                 temperature: Optional[float] = None, top_p: Optional[float] = None,
+                 max_tokens: Optional[int] = None, response_format: Any = None, stop: Optional[List[str]] = None,
+                 tools: Optional[List[ChatCompletionsToolDefinition]] = None, tool_choice: Any = None,
+                 seed: Optional[int] = None, model: Optional[str] = None,
+                 model_extras: Optional[Dict[str, Any]] = None,
+                 **kwargs: Any) -> Any:
+        """Chat completions for ``messages``: a ChatCompletions, or with ``stream=True``
+        a StreamingChatCompletions.
+
+        ``body`` (a dict, bytes or a file) is sent as it is instead, ignoring the
+        client's settings; ``body["stream"] is True`` makes it a streaming call.
+        Per call: ``headers``, ``params``, and the transport settings.
+        """
+        return self._run(self._complete_op(body, dict(
+            kwargs, messages=messages, stream=stream, frequency_penalty=frequency_penalty,
+            presence_penalty=presence_penalty, temperature=temperature, top_p=top_p, max_tokens=max_tokens,
+            response_format=response_format, stop=stop, tools=tools, tool_choice=tool_choice, seed=seed,
+            model=model, model_extras=model_extras)))
+
+
+_IMAGE_EMBEDDINGS = ("/images/embeddings", ((ImageEmbeddingInput, Mapping), "an ImageEmbeddingInput or a dict"))
+
+
+class _EmbeddingsClient(_Client):
+    """The embeddings clients' settings and their operation (the sync and async classes add ``embed``)."""
+
+    _SETTINGS = _EMBED_SETTINGS
+    _PATH: ClassVar[str] = "/embeddings"
+    _INPUT: ClassVar[Tuple[Tuple[type, ...], str]] = ((str,), "a str")
+
+    def __init__(self, endpoint: str, credential: Any, *, dimensions: Optional[int] = None,
+                 encoding_format: Union[str, EmbeddingEncodingFormat, None] = None,
+                 input_type: Union[str, EmbeddingInputType, None] = None, model: Optional[str] = None,
+                 model_extras: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
+        super().__init__(endpoint, credential, dimensions=dimensions, encoding_format=encoding_format,
+                         input_type=input_type, model=model, model_extras=model_extras, **kwargs)
+
+    def _embed_op(self, body: Any, call: Dict[str, Any]) -> Any:
+        input_, model_extras = call.pop("input", _UNSET), call.pop("model_extras", None)
+        if body is not _UNSET:
+            if input_ is not _UNSET or model_extras or any(call.get(n) is not None for n in _EMBED_SETTINGS):
+                raise TypeError("embed() takes either body or input and settings, not both")
+            for name in _EMBED_SETTINGS:
+                call.pop(name, None)
+            content, extra = (_dumps(body) if isinstance(body, Mapping) else body), False
+        else:
+            if input_ is _UNSET:
+                raise TypeError("embed() missing required argument: 'input'")
+            _check_list(input_, "input", *self._INPUT)
+            content, extra = self._body({"input": input_}, call, model_extras)
+        response, _ = yield from self._call("POST", self._PATH, content, call, extra)
+        return EmbeddingsResult._from_json((yield from self._json_of(response)))
+
+
+class EmbeddingsClient(_EmbeddingsClient):
+    """Text embeddings: ``embed(input=["text", ...])``."""
+
+    def embed(self, body: Any = _UNSET, *, input: Any = _UNSET, dimensions: Optional[int] = None,
+              encoding_format: Union[str, EmbeddingEncodingFormat, None] = None,
+              input_type: Union[str, EmbeddingInputType, None] = None, model: Optional[str] = None,
+              model_extras: Optional[Dict[str, Any]] = None, **kwargs: Any) -> EmbeddingsResult:
+        """Embeddings for ``input`` (or for a whole ``body`` sent as it is)."""
+        result: EmbeddingsResult = self._run(self._embed_op(body, dict(
+            kwargs, input=input, dimensions=dimensions, encoding_format=encoding_format, input_type=input_type,
+            model=model, model_extras=model_extras)))
+        return result
+
+
+class ImageEmbeddingsClient(EmbeddingsClient):
+    """Image embeddings: ``embed(input=[ImageEmbeddingInput.load(...), ...])``."""
+
+    _PATH, _INPUT = _IMAGE_EMBEDDINGS
+
+
+_CLIENT_FOR_MODEL_TYPE: Dict[str, Type[_Client]] = {}
+for _names, _cls in (
+        (("chat_completion", "chat_completions", "chat", "completion", "completions"), ChatCompletionsClient),
+        (("embeddings", "embedding", "text_embedding", "text_embeddings"), EmbeddingsClient),
+        (("image_embeddings", "image_embedding"), ImageEmbeddingsClient)):
+    _CLIENT_FOR_MODEL_TYPE.update(dict.fromkeys(_names, _cls))
+
+
+def _client_class(model_info: ModelInfo) -> Type[_Client]:
+    model_type = model_info.model_type
+    if not model_type:
+        raise ValueError("The AI model information is missing a value for `model type`. "
+                         "Cannot create an appropriate client.")
+    key = re.sub(r"[-\s]+", "_", str(getattr(model_type, "value", model_type)).strip().lower())
+    cls = _CLIENT_FOR_MODEL_TYPE.get(key)
+    if cls is None:
+        raise ValueError("No client available to support AI model type `{}`".format(
+            getattr(model_type, "value", model_type)))
+    return cls
+
+
+def _check_info_route(endpoint: str) -> None:
+    kind = _endpoint_kind(endpoint) if isinstance(endpoint, str) else _ENDPOINT_KINDS[-1]
+    if not kind.info_route:
+        raise ValueError("load_client needs the endpoint's /info route, which {} endpoints do not have: "
+                         "construct ChatCompletionsClient (or EmbeddingsClient) directly".format(kind.name))
+
+
+def _load_client_message(exc: ResourceNotFoundError) -> None:
+    exc.message = ("`load_client` function does not work on this endpoint (`/info` route not supported). "
+                   "Please construct one of the clients (e.g. `ChatCompletionsClient`) directly.")
+    exc.args = (exc.message,)
+
+
+def load_client(endpoint: str, credential: Any, **kwargs: Any) -> Any:
+    """The client for the endpoint's model type, asked from ``GET /info``.
+
+    Keyword arguments go to the client's constructor; the model info is
+    cached on the returned client.
+    """
+    _check_info_route(endpoint)
+    with ChatCompletionsClient(endpoint, credential, **kwargs) as probe:
+        try:
+            info = probe.get_model_info()
+        except ResourceNotFoundError as exc:
+            _load_client_message(exc)
+            raise
+    client = _client_class(info)(endpoint, credential, **kwargs)
+    client._model_info = info
+    return client
+
+
+# =============================================================================
+# Async clients: the same operations, carried out on the event loop
+# =============================================================================
+
+class _AsyncClient(_Client):
+    """A client whose operations run on the event loop, through the asyncio shell."""
+
+    _TRANSPORT = _AsyncTransport
+    _STREAM = AsyncStreamingChatCompletions
+    _transport: _AsyncTransport
+
+    async def _run(self, operation: Any) -> Any:
+        """Carries out an operation's steps on the event loop."""
+        reply: Any = None
+        error: Optional[BaseException] = None
+        while True:
+            try:
+                step = operation.throw(error) if error is not None else operation.send(reply)
+            except StopIteration as done:
+                return done.value
+            reply = error = None
+            try:
+                if step[0] == "send":
+                    reply = await self._transport.send(step[1], step[2], self._auth, self._auth_origin)
+                else:
+                    reply = await step[1].read()
+            except AzureError as exc:
+                error = exc
+
+    async def get_model_info(self, **kwargs: Any) -> ModelInfo:  # type: ignore[override]
+        result: ModelInfo = await self._run(self._model_info_op(kwargs))
+        return result
+
+    async def send_request(self, request: HttpRequest, *, stream: bool = False,  # type: ignore[override]
+                           **kwargs: Any) -> AsyncHttpResponse:
+        """As the sync client's; the response has ``await read()`` and ``async for ... in iter_bytes()``."""
+        result: AsyncHttpResponse = await self._run(self._send_request_op(request, stream, kwargs))
+        return result
+
+    async def close(self) -> None:  # type: ignore[override]
+        self._transport.close()
 
     async def __aenter__(self: T) -> T:
         return self
@@ -3392,39 +3728,26 @@ class _AsyncClient:
     async def __aexit__(self, *exc: Any) -> None:
         await self.close()
 
-    def __repr__(self) -> str:
-        return "<{} endpoint={!r}>".format(type(self).__name__, self._sync._base)
 
-
-class AsyncChatCompletionsClient(_AsyncClient):
+class AsyncChatCompletionsClient(_AsyncClient, _ChatClient):
     """``await complete(...)``: a ChatCompletions, or an AsyncStreamingChatCompletions."""
 
-    _SYNC = ChatCompletionsClient
-    _sync: ChatCompletionsClient
-
     async def complete(self, body: Any = _UNSET, **kwargs: Any) -> Any:
-        result = await self._worker.run(self._sync.complete, body, **kwargs)
-        if isinstance(result, StreamingChatCompletions):
-            return AsyncStreamingChatCompletions(_AsyncBody(result._response, self._worker),
-                                                 max_sse_line_bytes=result._parser.max_line_bytes,
-                                                 max_sse_event_bytes=result._parser.max_event_bytes)
-        return result
+        return await self._run(self._complete_op(body, kwargs))
 
 
-class AsyncEmbeddingsClient(_AsyncClient):
+class AsyncEmbeddingsClient(_AsyncClient, _EmbeddingsClient):
     """``await embed(input=[...])``."""
 
-    _SYNC: ClassVar[Type[_EmbeddingsBase]] = EmbeddingsClient
-    _sync: _EmbeddingsBase
-
     async def embed(self, body: Any = _UNSET, **kwargs: Any) -> EmbeddingsResult:
-        return await self._worker.run(self._sync.embed, body, **kwargs)
+        result: EmbeddingsResult = await self._run(self._embed_op(body, kwargs))
+        return result
 
 
 class AsyncImageEmbeddingsClient(AsyncEmbeddingsClient):
     """``await embed(input=[ImageEmbeddingInput, ...])``."""
 
-    _SYNC = ImageEmbeddingsClient
+    _PATH, _INPUT = _IMAGE_EMBEDDINGS
 
 
 _ASYNC_FOR_SYNC: Dict[Type[_Client], Type[_AsyncClient]] = {
@@ -3435,13 +3758,14 @@ _ASYNC_FOR_SYNC: Dict[Type[_Client], Type[_AsyncClient]] = {
 async def load_async_client(endpoint: str, credential: Any, **kwargs: Any) -> Any:
     """The async client for the endpoint's model type (see ``load_client``)."""
     _check_info_route(endpoint)
-    probe = AsyncChatCompletionsClient(endpoint, credential, **kwargs)
-    try:
-        info = await probe.get_model_info()
-    finally:
-        await probe.close()
+    async with AsyncChatCompletionsClient(endpoint, credential, **kwargs) as probe:
+        try:
+            info = await probe.get_model_info()
+        except ResourceNotFoundError as exc:
+            _load_client_message(exc)
+            raise
     client = _ASYNC_FOR_SYNC[_client_class(info)](endpoint, credential, **kwargs)
-    client._sync._model_info = info
+    client._model_info = info
     return client
 
 
