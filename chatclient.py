@@ -43,7 +43,6 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio
-    import concurrent.futures
     import logging
     import ssl
     from typing import (
