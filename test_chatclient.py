@@ -250,9 +250,18 @@ def read_request(conn: socket.socket) -> bytes:
 
 
 class StubTest(unittest.TestCase):
-    """A test with a fresh stub server and a client for it."""
+    """A test with a fresh stub server and a client for it.  ``shell = "async"`` runs the same
+    test on the async client (through OnTheLoop), so both shells keep the same guarantees."""
+
+    shell = "sync"
+    SYNC_ONLY: Tuple[str, ...] = ()  # tests about threads, which an event loop does not share
 
     def setUp(self) -> None:
+        if self.shell == "async":
+            if self._testMethodName in self.SYNC_ONLY:
+                self.skipTest("about the blocking client only")
+            self.loop = asyncio.new_event_loop()
+            self.addCleanup(self.loop.close)
         self.stub = Stub()
         self.addCleanup(self.stub.stop)
         self.client = self.make_client()
@@ -261,7 +270,10 @@ class StubTest(unittest.TestCase):
         kw.setdefault("retry_backoff_factor", 0.001)
         kw.setdefault("read_timeout", WAIT)  # every test bounds its own time, whatever the client does
         kw.setdefault("connection_timeout", WAIT)
-        client = cls(url or self.stub.url, AzureKeyCredential(KEY), **kw)
+        if self.shell == "async":
+            client: Any = OnTheLoop(ASYNC_TWIN[cls](url or self.stub.url, AzureKeyCredential(KEY), **kw), self.loop)
+        else:
+            client = cls(url or self.stub.url, AzureKeyCredential(KEY), **kw)
         self.addCleanup(client.close)
         return client
 
@@ -269,6 +281,99 @@ class StubTest(unittest.TestCase):
         server = RawServer(script)
         self.addCleanup(server.stop)
         return server
+
+
+ASYNC_TWIN = {ChatCompletionsClient: AsyncChatCompletionsClient, EmbeddingsClient: AsyncEmbeddingsClient,
+              ImageEmbeddingsClient: chatclient.AsyncImageEmbeddingsClient}
+
+
+class OnTheLoop:
+    """An async client driven from the test's thread, call by call, so that a test written for
+    the blocking client exercises the asyncio shell too."""
+
+    def __init__(self, client: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._client, self._loop = client, loop
+
+    def _wait(self, awaitable: Any) -> Any:
+        return self._loop.run_until_complete(awaitable)
+
+    def complete(self, *args: Any, **kw: Any) -> Any:
+        result = self._wait(self._client.complete(*args, **kw))
+        return LoopStream(result, self._loop) if isinstance(result, AsyncStreamingChatCompletions) else result
+
+    def embed(self, *args: Any, **kw: Any) -> Any:
+        return self._wait(self._client.embed(*args, **kw))
+
+    def get_model_info(self, **kw: Any) -> Any:
+        return self._wait(self._client.get_model_info(**kw))
+
+    def send_request(self, request: Any, **kw: Any) -> Any:
+        return LoopResponse(self._wait(self._client.send_request(request, **kw)), self._loop)
+
+    def close(self) -> None:
+        self._wait(self._client.close())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def __str__(self) -> str:
+        return str(self._client)
+
+
+class LoopStream:
+    """An AsyncStreamingChatCompletions, iterated from the test's thread."""
+
+    def __init__(self, stream: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._stream, self._loop = stream, loop
+
+    def __iter__(self) -> "LoopStream":
+        return self
+
+    def __next__(self) -> Any:
+        try:
+            return self._loop.run_until_complete(self._stream.__anext__())
+        except StopAsyncIteration:
+            raise StopIteration from None
+
+    def get_final_completion(self) -> Any:
+        return self._loop.run_until_complete(self._stream.get_final_completion())
+
+    def close(self) -> None:
+        self._loop.run_until_complete(self._stream.close())
+
+    def __enter__(self) -> "LoopStream":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class LoopResponse:
+    """An AsyncHttpResponse, read from the test's thread."""
+
+    def __init__(self, response: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._response, self._loop = response, loop
+
+    def read(self) -> bytes:
+        data: bytes = self._loop.run_until_complete(self._response.read())
+        return data
+
+    def json(self) -> Any:
+        return json.loads(self.read())
+
+    def iter_bytes(self) -> Any:
+        chunks = self._response.iter_bytes().__aiter__()
+        while True:
+            try:
+                yield self._loop.run_until_complete(chunks.__anext__())
+            except StopAsyncIteration:
+                return
+
+    def close(self) -> None:
+        self._loop.run_until_complete(self._response.close())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._response, name)
 
 
 # ---------------------------------------------------------------------------
@@ -989,7 +1094,8 @@ class StreamingTest(StubTest):
         body = (b": keep-alive\n\n" + sse(content_filter, chunk("", role="assistant"), chunk("Hel"), chunk("lo"),
                                           chunk(None, "stop"), usage))
         with self.stream(chunked([body[i:i + 37] for i in range(0, len(body), 37)])) as stream:
-            self.assertIsInstance(stream, StreamingChatCompletions)
+            self.assertIsInstance(stream._stream if isinstance(stream, LoopStream) else stream,
+                              StreamingChatCompletions if self.shell == "sync" else AsyncStreamingChatCompletions)
             updates = list(stream)
         self.assertEqual(self.stub.body()["stream"], True)
         self.assertEqual(len(updates), 5)  # the content-filter chunk (no choices, no usage) is skipped
@@ -3309,3 +3415,37 @@ class FakeBody:
 
     def close(self) -> None:
         self.closed = True
+
+
+
+# ---------------------------------------------------------------------------
+# The same transport, error, stream and wire tests on the asyncio shell
+# ---------------------------------------------------------------------------
+
+class AsyncWireTest(WireTest):
+    shell = "async"
+
+
+class AsyncErrorTest(ErrorTest):
+    shell = "async"
+
+
+class AsyncStreamingTest(StreamingTest):
+    shell = "async"
+
+
+class AsyncTransportTest(TransportTest):
+    shell = "async"
+    SYNC_ONLY = ("test_one_client_shared_by_16_threads",)
+
+
+class AsyncRedirectTest(RedirectTest):
+    shell = "async"
+
+
+class AsyncHostileStreamTest(HostileStreamTest):
+    shell = "async"
+
+
+class AsyncRecordedShapesTest(RecordedShapesTest):
+    shell = "async"
