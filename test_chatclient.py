@@ -5,6 +5,7 @@ Run with:  python -m unittest -v test_chatclient
 
 import ast
 import asyncio
+import concurrent.futures
 import io
 import json
 import logging
@@ -3449,3 +3450,153 @@ class AsyncHostileStreamTest(HostileStreamTest):
 
 class AsyncRecordedShapesTest(RecordedShapesTest):
     shell = "async"
+
+
+class RefusingExecutor(concurrent.futures.ThreadPoolExecutor):
+    """A default executor that refuses work: the async request path must start no thread."""
+
+    def submit(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the async client asked for a worker thread")
+
+
+class AsyncShellTest(StubTest):
+    """What only the asyncio shell has: no threads, cancellation, a connection limit."""
+
+    def run_on_loop(self, make: Callable[[], Any]) -> Any:
+        loop = asyncio.new_event_loop()
+        self.addCleanup(loop.close)
+        loop.set_default_executor(RefusingExecutor())
+        return loop.run_until_complete(asyncio.wait_for(make(), WAIT * 2))
+
+    def client_for(self, **kw: Any) -> Any:
+        return AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY), **BOUNDED, **kw)
+
+    def test_no_thread_on_the_request_path(self) -> None:
+        self.stub.reply(json_reply(CHAT), chunked([sse(chunk("a"), chunk("b", "stop"))]),
+                        json_reply({"model_name": "m", "model_type": "chat_completion", "model_provider_name": "p"}),
+                        chunked([b"raw ", b"bytes"]))
+
+        async def main() -> Tuple[str, str, str, bytes]:
+            async with self.client_for() as client:
+                answer = await client.complete(messages=[UserMessage("hi")])
+                stream = await client.complete(messages=[UserMessage("hi")], stream=True)
+                final = await stream.get_final_completion()
+                info = await client.get_model_info()
+                response = await client.send_request(HttpRequest("GET", "/raw"), stream=True)
+                body = b"".join([chunk async for chunk in response.iter_bytes()])
+                return answer.id, final.choices[0].message.content, info.model_name, body
+        self.assertEqual(self.run_on_loop(main), ("chatcmpl-1", "ab", "m", b"raw bytes"))
+        self.assertEqual(self.stub.connections, 1)
+
+    def test_send_request_reads_or_streams(self) -> None:
+        async def main() -> Tuple[Any, Any]:
+            async with self.client_for() as client:
+                whole = await client.send_request(HttpRequest("GET", "/x"))
+                streamed = await client.send_request(HttpRequest("GET", "/y"), stream=True)
+                return whole.json()["id"], (await streamed.read())[:12]
+        self.assertEqual(self.run_on_loop(main), ("chatcmpl-1", b'{"id": "chat'))
+
+    def test_cancelling_while_waiting_for_the_answer_closes_the_connection(self) -> None:
+        closed = threading.Event()
+        arrived: List[Any] = []
+
+        def hold(h: BaseHTTPRequestHandler) -> None:
+            loop, event = arrived[0]
+            loop.call_soon_threadsafe(event.set)
+            wait_for_close(h, closed)
+        self.stub.reply(hold)
+
+        async def main() -> str:
+            event = asyncio.Event()
+            arrived.append((asyncio.get_running_loop(), event))
+            async with self.client_for() as client:
+                task = asyncio.ensure_future(client.complete(messages=[UserMessage("hi")]))
+                await event.wait()
+                task.cancel()
+                with self.assertRaises(asyncio.CancelledError):
+                    await task
+                self.assertTrue(closed.wait(WAIT))  # the server sees the connection closed at once
+                return (await client.complete(messages=[UserMessage("next")])).id  # the client goes on
+        self.assertEqual(self.run_on_loop(main), "chatcmpl-1")
+        self.assertEqual(len(self.stub.requests), 2)
+
+    def test_cancelling_during_a_retry_wait_sends_nothing_more(self) -> None:
+        arrived: List[Any] = []
+
+        def throttled(h: BaseHTTPRequestHandler) -> None:
+            loop, event = arrived[0]
+            send_throttled(h)
+            loop.call_soon_threadsafe(event.set)
+
+        def send_throttled(h: BaseHTTPRequestHandler) -> None:
+            payload = b'{"error": {"code": "429", "message": "later"}}'
+            h.send_response(429)
+            h.send_header("Content-Type", "application/json")
+            h.send_header("retry-after-ms", "30000")
+            h.send_header("Content-Length", str(len(payload)))
+            h.end_headers()
+            h.wfile.write(payload)
+        self.stub.default = throttled
+
+        async def main() -> None:
+            event = asyncio.Event()
+            arrived.append((asyncio.get_running_loop(), event))
+            async with self.client_for(retry_total=5) as client:
+                task = asyncio.ensure_future(client.complete(messages=[UserMessage("hi")]))
+                await event.wait()
+                await asyncio.sleep(0)  # the client reads the 429 and starts its wait
+                task.cancel()
+                with self.assertRaises(asyncio.CancelledError):
+                    await task
+        self.run_on_loop(main)
+        self.assertEqual(len(self.stub.requests), 1)
+
+    def test_connection_limit(self) -> None:
+        release = threading.Event()
+        arrived: List[Any] = []
+
+        def held(h: BaseHTTPRequestHandler) -> None:
+            loop, event = arrived[0]
+            if len(self.stub.requests) >= 2:
+                loop.call_soon_threadsafe(event.set)
+            release.wait(WAIT)
+            send(h, json.dumps(CHAT).encode())
+        self.stub.default = held
+
+        async def main() -> int:
+            event = asyncio.Event()
+            arrived.append((asyncio.get_running_loop(), event))
+            async with self.client_for(connection_limit=2) as client:
+                tasks = [asyncio.ensure_future(client.complete(messages=[UserMessage(str(i))])) for i in range(5)]
+                await event.wait()
+                release.set()
+                results = await asyncio.gather(*tasks)
+                self.assertEqual(client._transport.connections_opened, 2)
+                return len(results)
+        self.assertEqual(self.run_on_loop(main), 5)
+        self.assertEqual((self.stub.connections, len(self.stub.requests)), (2, 5))
+
+    def test_ctrl_c_ends_a_process_with_a_call_pending(self) -> None:
+        import signal
+        closed, got = threading.Event(), threading.Event()
+
+        def hold(h: BaseHTTPRequestHandler) -> None:
+            got.set()
+            wait_for_close(h, closed)
+        self.stub.default = hold
+        code = ("import asyncio, sys\nsys.path.insert(0, %r)\nimport chatclient as c\n"
+                "async def main():\n"
+                "    async with c.AsyncChatCompletionsClient(%r, c.AzureKeyCredential('k')) as client:\n"
+                "        print('sending', flush=True)\n"
+                "        await client.complete(messages=[c.UserMessage('hi')])\n"
+                "asyncio.run(main())\n") % (HERE, self.stub.url)
+        process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.addCleanup(process.kill)
+        self.assertEqual(process.stdout.readline(), b"sending\n")  # type: ignore[union-attr]
+        self.assertTrue(got.wait(WAIT))  # the call is waiting for its answer
+        process.send_signal(signal.SIGINT)
+        self.assertNotEqual(process.wait(WAIT), 0)
+        process.stdout.close()  # type: ignore[union-attr]
+        self.assertIn(b"KeyboardInterrupt", process.stderr.read())  # type: ignore[union-attr]
+        process.stderr.close()  # type: ignore[union-attr]
+        self.assertTrue(closed.wait(WAIT))
