@@ -64,13 +64,24 @@ def serve(port_file: str) -> None:
         def log_message(self, *args: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # /cpu: this process's CPU seconds so far
-            self._send(json.dumps({"cpu": time.process_time(), "connections": Server.accepted}).encode())
+        def do_GET(self) -> None:  # /cpu: this process's CPU seconds so far, and the held requests
+            self._send(json.dumps({"cpu": time.process_time(), "connections": Server.accepted,
+                                   "held": Server.held, "closed": Server.closed}).encode())
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             query = dict(p.split("=") for p in self.path.partition("?")[2].split("&") if "=" in p)
+            if "hold" in query:  # keep the client waiting until it goes away; count both
+                Server.held += 1
+                try:
+                    self.rfile.read(1)
+                except OSError:
+                    pass
+                Server.closed += 1
+                self.close_connection = True
+                return
             if not body.get("stream"):
+                time.sleep(float(query.get("wait", 0)))
                 self._send(COMPLETION_BYTES)
                 return
             chunks, delay, close = int(query.get("chunks", 100)), float(query.get("delay", 0)), "close" in query
@@ -112,7 +123,8 @@ def serve(port_file: str) -> None:
 
     class Server(ThreadingHTTPServer):
         daemon_threads = True
-        accepted = 0
+        request_queue_size = 1024
+        accepted = held = closed = 0
 
         def process_request(self, request: Any, client_address: Any) -> None:
             Server.accepted += 1
@@ -377,8 +389,86 @@ def run(port: int, rounds: int, quick: bool) -> None:
         return count / (time.perf_counter() - start)
     speed = interleaved({"chat": parser_run, "floor": split_run}, max(3, rounds // 2))
     row("SSEParser on %d MB, events/s" % (size >> 20), speed["chat"], speed["floor"], "/s", ">= 0.4x")
+    run_async(port, quick)
     print("\nserver process CPU in all: %.1f s (it is not the bottleneck: client CPU is what is compared)"
           % server_stats(port)["cpu"])
+
+
+def run_async(port: int, quick: bool) -> None:
+    """The async client against the targets of its own: concurrency, streams, cancellation."""
+    import asyncio
+    import signal
+    import threading
+    sys.path.insert(0, HERE)
+    import chatclient as c
+    url = "http://127.0.0.1:%d" % port
+    messages = [c.UserMessage("hi")]
+    print("\nasync client (targets: 500 x 1 s requests <= 1.3 s; 200 streams of 20 chunks 50 ms apart <= 1.3 s; "
+          "no thread; 200 cancellations closed <= 0.1 s; next request <= 0.2 s; exit on Ctrl-C <= 0.5 s)")
+
+    async def many(n: int) -> float:
+        async with c.AsyncChatCompletionsClient(url, c.AzureKeyCredential("k"), api_version=None,
+                                                connection_limit=n) as client:
+            start = time.perf_counter()
+            results = await asyncio.gather(*(client.complete(messages=messages, params={"wait": "1"})
+                                             for _ in range(n)))
+            assert len(results) == n
+            return time.perf_counter() - start
+    threads = threading.active_count()
+    print("  %d concurrent requests, server 1 s each: %.2f s; threads started: %d" % (
+        500, asyncio.run(many(500)), threading.active_count() - threads))
+
+    async def streams(n: int) -> float:
+        async with c.AsyncChatCompletionsClient(url, c.AzureKeyCredential("k"), api_version=None) as client:
+            async def one() -> int:
+                stream = await client.complete(messages=messages, stream=True,
+                                               params={"chunks": "20", "delay": "0.05"})
+                return len([u async for u in stream])
+            start = time.perf_counter()
+            counts = await asyncio.gather(*(one() for _ in range(n)))
+            assert all(count >= 20 for count in counts), counts
+            return time.perf_counter() - start
+    print("  %d concurrent 20-chunk streams: %.2f s" % (200, asyncio.run(streams(200))))
+
+    async def cancellations(n: int) -> Tuple[float, float]:
+        before = server_stats(port)
+        async with c.AsyncChatCompletionsClient(url, c.AzureKeyCredential("k"), api_version=None) as client:
+            tasks = [asyncio.ensure_future(client.complete(messages=messages, params={"hold": "1"}))
+                     for _ in range(n)]
+            while server_stats(port)["held"] - before["held"] < n:
+                await asyncio.sleep(0.01)
+            start = time.perf_counter()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            while server_stats(port)["closed"] - before["closed"] < n:
+                await asyncio.sleep(0.001)
+            closed = time.perf_counter() - start
+            start = time.perf_counter()
+            await client.complete(messages=messages)
+            return closed, time.perf_counter() - start
+    closed, following = asyncio.run(cancellations(200))
+    print("  200 cancelled while waiting for headers: all closed at the server in %.3f s; "
+          "the next request took %.3f s" % (closed, following))
+
+    code = ("import asyncio, sys; sys.path.insert(0, %r); import chatclient as c\n"
+            "async def main():\n"
+            "    async with c.AsyncChatCompletionsClient(%r, None, api_version=None) as client:\n"
+            "        tasks = [client.complete(messages=[c.UserMessage('hi')], params={'hold': '1'})\n"
+            "                 for _ in range(20)]\n"
+            "        print('waiting', flush=True)\n"
+            "        await asyncio.gather(*tasks)\n"
+            "asyncio.run(main())\n") % (HERE, url)
+    held = server_stats(port)["held"]
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None and process.stdout.readline() == b"waiting\n"
+    while server_stats(port)["held"] - held < 20:
+        time.sleep(0.01)
+    start = time.perf_counter()
+    process.send_signal(signal.SIGINT)
+    process.wait()
+    process.stdout.close()
+    print("  a process with 20 pending calls exits %.3f s after Ctrl-C" % (time.perf_counter() - start))
 
 
 if __name__ == "__main__":

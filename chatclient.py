@@ -12,9 +12,10 @@ llama.cpp, Ollama)::
     client = ChatCompletionsClient(endpoint, AzureKeyCredential(key))
     print(client.complete(messages=[UserMessage("Hello")]).choices[0].message.content)
 
-The module reads top to bottom in sections: errors, enums, models, auth,
-HTTP request and response, server-sent events, transport, streaming,
-clients, async clients, command line.  It imports nothing outside the
+The module reads top to bottom in sections: errors, enums, models, endpoint
+kinds, auth, HTTP requests, server-sent events, HTTP/1.1 without I/O,
+transport (one plan, a blocking shell and an asyncio shell), keyless
+credentials, streaming, clients, async clients, prompts, command line.  It imports nothing outside the
 standard library and does nothing at import time but define things.
 """
 
@@ -1100,7 +1101,7 @@ def _auth_hook(credential: Any, kind: _EndpointKind, scopes: Optional[Sequence[s
 
 
 # =============================================================================
-# HTTP request and response (azure.core.rest's shapes)
+# HTTP requests (azure.core.rest's shape) and their headers
 # =============================================================================
 
 class CaseInsensitiveDict(_HeadersBase):
@@ -1175,191 +1176,6 @@ def _add_query(url: str, params: Optional[Mapping[str, Any]]) -> str:
     if not query:
         return url
     return url + ("&" if "?" in url else "?") + query
-
-
-class _ResponseBase:
-    """What the sync and async responses share: ``status_code``, ``reason``, ``headers``
-    (case-insensitive), the body read lazily, never beyond the client's size cap, and one
-    explicit state: "open" (the body is still to read), "done" (it was read to its end and
-    the connection went back to the pool) or "closed" (the connection was closed)."""
-
-    def __init__(self, request: HttpRequest, head: _Head, connection: Any, release: Callable[..., None],
-                 max_body: int, events: List[Any]) -> None:
-        self.request = request
-        self.status_code: int = head.status
-        self.reason: str = head.reason
-        self.headers: CaseInsensitiveDict = head.headers
-        self._connection, self._release, self._max_body = connection, release, max_body
-        self._content: Optional[bytes] = None
-        self._state = "open"
-        self._early = self._take(events)  # body bytes that came with the head
-
-    @property
-    def content_type(self) -> Optional[str]:
-        return self.headers.get("Content-Type")
-
-    @property
-    def is_closed(self) -> bool:
-        return self._state != "open"
-
-    def _take(self, events: List[Any]) -> List[bytes]:
-        """The body bytes among a read's events; at the body's end the connection goes back to the pool."""
-        if events and events[-1] is _END:
-            self._finish(self._connection.reader.reusable, False)
-            return [data for data in events[:-1] if data]
-        return events
-
-    def _finish(self, reusable: bool, parked: bool) -> None:
-        if self._state == "open":
-            self._state = "done" if reusable else "closed"
-            self._release(reusable, parked)
-
-    def _close_now(self) -> None:
-        """Stop reading; the connection is closed unless the body was read to its end."""
-        if self._state == "open":
-            self._state = "closed"
-            self._release(False, False)
-
-    def _park(self) -> None:
-        """The reader has what it wanted (a stream's [DONE]) though the body may not have ended:
-        the connection goes back to the pool, which reads the rest before reusing it if it has
-        arrived by then, and closes it otherwise.  Nothing waits here."""
-        self._finish(True, True)
-
-    def _broken(self, exc: BaseException) -> ServiceResponseError:
-        self._close_now()
-        if isinstance(exc, socket.timeout):
-            return ServiceResponseError("read timed out while receiving the response body", error=exc)
-        return ServiceResponseError("the response body broke off: {}".format(_describe_exc(exc)), error=exc)
-
-    def _collect(self, chunks: List[bytes], size: int, chunk: bytes) -> int:
-        size += len(chunk)
-        if size > self._max_body:
-            self._close_now()
-            raise ServiceResponseError("response body exceeds the cap of {} bytes (max_response_bytes)".format(
-                self._max_body))
-        chunks.append(chunk)
-        return size
-
-    @property
-    def content(self) -> bytes:
-        raise NotImplementedError  # pragma: no cover
-
-    def text(self, encoding: Optional[str] = None) -> str:
-        return self.content.decode(encoding or "utf-8", "replace")
-
-    def json(self) -> Any:
-        return json.loads(self.content)
-
-    def __repr__(self) -> str:
-        return "<{}: {} {}>".format(type(self).__name__, self.status_code, self.reason)
-
-
-class HttpResponse(_ResponseBase):
-    """A response: ``status_code``, ``reason``, ``headers``, then the body by
-    ``read()``/``text()``/``json()`` or ``iter_bytes()``, and ``close()``."""
-
-    @property
-    def content(self) -> bytes:
-        return self.read()
-
-    def read(self) -> bytes:
-        """The whole body (up to the size cap, past which ServiceResponseError)."""
-        if self._content is None:
-            if self._state == "closed":
-                raise ServiceResponseError("the response was closed before its body was read")
-            chunks: List[bytes] = []
-            size = 0
-            for chunk in self.iter_bytes():
-                size = self._collect(chunks, size, chunk)
-            self._content = b"".join(chunks)
-        return self._content
-
-    def iter_bytes(self, chunk_size: Optional[int] = None) -> Iterator[bytes]:
-        """The body as it arrives: each piece is yielded as soon as it is read."""
-        if self._content is not None:
-            if self._content:
-                yield self._content
-            return
-        if self._state == "closed":
-            raise ServiceResponseError("the response was closed before its body was read")
-        early, self._early = self._early, []
-        yield from early
-        while self._state == "open":
-            try:
-                events = self._connection.receive()
-            except (OSError, _ProtocolError) as exc:
-                raise self._broken(exc) from None
-            yield from self._take(events)
-
-    def close(self) -> None:
-        """Stop reading; the connection is closed unless the body was read to its end."""
-        self._close_now()
-
-    def __enter__(self) -> HttpResponse:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-
-class AsyncHttpResponse(_ResponseBase):
-    """The async clients' response: ``await read()``, ``async for ... in iter_bytes()``,
-    ``await close()``; ``content``, ``text()`` and ``json()`` once the body was read."""
-
-    @property
-    def content(self) -> bytes:
-        if self._content is None:
-            raise ServiceResponseError("the body has not been read: await response.read() first")
-        return self._content
-
-    async def read(self) -> bytes:
-        """The whole body (up to the size cap, past which ServiceResponseError)."""
-        if self._content is None:
-            if self._state == "closed":
-                raise ServiceResponseError("the response was closed before its body was read")
-            chunks: List[bytes] = []
-            size = 0
-            async for chunk in self.iter_bytes():
-                size = self._collect(chunks, size, chunk)
-            self._content = b"".join(chunks)
-        return self._content
-
-    async def iter_bytes(self, chunk_size: Optional[int] = None) -> AsyncIterator[bytes]:
-        """The body as it arrives: each piece is yielded as soon as it is read."""
-        if self._content is not None:
-            if self._content:
-                yield self._content
-            return
-        if self._state == "closed":
-            raise ServiceResponseError("the response was closed before its body was read")
-        early, self._early = self._early, []
-        for data in early:
-            yield data
-        while self._state == "open":
-            try:
-                events = await self._connection.receive()
-            except (OSError, _ProtocolError) as exc:
-                raise self._broken(exc) from None
-            except BaseException:  # cancelled: the connection is closed at once
-                self._close_now()
-                raise
-            for data in self._take(events):
-                yield data
-
-    async def close(self) -> None:
-        self._close_now()
-
-    async def __aenter__(self) -> AsyncHttpResponse:
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self._close_now()
-
-
-def _describe_exc(exc: BaseException) -> str:
-    text = str(exc)
-    return "{}: {}".format(type(exc).__name__, text) if text else type(exc).__name__
 
 
 # =============================================================================
@@ -1740,8 +1556,197 @@ class _ResponseReader:
 
 
 # =============================================================================
-# Transport: kept-alive connections, timeouts, retries, redirects, size caps
+# Transport: responses, the plan (retries, redirects, auth), and two shells: blocking, asyncio
 # =============================================================================
+
+# ---- responses, read from a connection of either shell -------------------------
+
+class _ResponseBase:
+    """What the sync and async responses share: ``status_code``, ``reason``, ``headers``
+    (case-insensitive), the body read lazily, never beyond the client's size cap, and one
+    explicit state: "open" (the body is still to read), "done" (it was read to its end and
+    the connection went back to the pool) or "closed" (the connection was closed)."""
+
+    def __init__(self, request: HttpRequest, head: _Head, connection: Any, release: Callable[..., None],
+                 max_body: int, events: List[Any]) -> None:
+        self.request = request
+        self.status_code: int = head.status
+        self.reason: str = head.reason
+        self.headers: CaseInsensitiveDict = head.headers
+        self._connection, self._release, self._max_body = connection, release, max_body
+        self._content: Optional[bytes] = None
+        self._state = "open"
+        self._early = self._take(events)  # body bytes that came with the head
+
+    @property
+    def content_type(self) -> Optional[str]:
+        return self.headers.get("Content-Type")
+
+    @property
+    def is_closed(self) -> bool:
+        return self._state != "open"
+
+    def _take(self, events: List[Any]) -> List[bytes]:
+        """The body bytes among a read's events; at the body's end the connection goes back to the pool."""
+        if events and events[-1] is _END:
+            self._finish(self._connection.reader.reusable, False)
+            return [data for data in events[:-1] if data]
+        return events
+
+    def _finish(self, reusable: bool, parked: bool) -> None:
+        if self._state == "open":
+            self._state = "done" if reusable else "closed"
+            self._release(reusable, parked)
+
+    def _close_now(self) -> None:
+        """Stop reading; the connection is closed unless the body was read to its end."""
+        if self._state == "open":
+            self._state = "closed"
+            self._release(False, False)
+
+    def _park(self) -> None:
+        """The reader has what it wanted (a stream's [DONE]) though the body may not have ended:
+        the connection goes back to the pool, which reads the rest before reusing it if it has
+        arrived by then, and closes it otherwise.  Nothing waits here."""
+        self._finish(True, True)
+
+    def _broken(self, exc: BaseException) -> ServiceResponseError:
+        self._close_now()
+        if isinstance(exc, socket.timeout):
+            return ServiceResponseError("read timed out while receiving the response body", error=exc)
+        return ServiceResponseError("the response body broke off: {}".format(_describe_exc(exc)), error=exc)
+
+    def _collect(self, chunks: List[bytes], size: int, chunk: bytes) -> int:
+        size += len(chunk)
+        if size > self._max_body:
+            self._close_now()
+            raise ServiceResponseError("response body exceeds the cap of {} bytes (max_response_bytes)".format(
+                self._max_body))
+        chunks.append(chunk)
+        return size
+
+    @property
+    def content(self) -> bytes:
+        raise NotImplementedError  # pragma: no cover
+
+    def text(self, encoding: Optional[str] = None) -> str:
+        return self.content.decode(encoding or "utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+    def __repr__(self) -> str:
+        return "<{}: {} {}>".format(type(self).__name__, self.status_code, self.reason)
+
+
+class HttpResponse(_ResponseBase):
+    """A response: ``status_code``, ``reason``, ``headers``, then the body by
+    ``read()``/``text()``/``json()`` or ``iter_bytes()``, and ``close()``."""
+
+    @property
+    def content(self) -> bytes:
+        return self.read()
+
+    def read(self) -> bytes:
+        """The whole body (up to the size cap, past which ServiceResponseError)."""
+        if self._content is None:
+            if self._state == "closed":
+                raise ServiceResponseError("the response was closed before its body was read")
+            chunks: List[bytes] = []
+            size = 0
+            for chunk in self.iter_bytes():
+                size = self._collect(chunks, size, chunk)
+            self._content = b"".join(chunks)
+        return self._content
+
+    def iter_bytes(self, chunk_size: Optional[int] = None) -> Iterator[bytes]:
+        """The body as it arrives: each piece is yielded as soon as it is read."""
+        if self._content is not None:
+            if self._content:
+                yield self._content
+            return
+        if self._state == "closed":
+            raise ServiceResponseError("the response was closed before its body was read")
+        early, self._early = self._early, []
+        yield from early
+        while self._state == "open":
+            try:
+                events = self._connection.receive()
+            except (OSError, _ProtocolError) as exc:
+                raise self._broken(exc) from None
+            yield from self._take(events)
+
+    def close(self) -> None:
+        """Stop reading; the connection is closed unless the body was read to its end."""
+        self._close_now()
+
+    def __enter__(self) -> HttpResponse:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class AsyncHttpResponse(_ResponseBase):
+    """The async clients' response: ``await read()``, ``async for ... in iter_bytes()``,
+    ``await close()``; ``content``, ``text()`` and ``json()`` once the body was read."""
+
+    @property
+    def content(self) -> bytes:
+        if self._content is None:
+            raise ServiceResponseError("the body has not been read: await response.read() first")
+        return self._content
+
+    async def read(self) -> bytes:
+        """The whole body (up to the size cap, past which ServiceResponseError)."""
+        if self._content is None:
+            if self._state == "closed":
+                raise ServiceResponseError("the response was closed before its body was read")
+            chunks: List[bytes] = []
+            size = 0
+            async for chunk in self.iter_bytes():
+                size = self._collect(chunks, size, chunk)
+            self._content = b"".join(chunks)
+        return self._content
+
+    async def iter_bytes(self, chunk_size: Optional[int] = None) -> AsyncIterator[bytes]:
+        """The body as it arrives: each piece is yielded as soon as it is read."""
+        if self._content is not None:
+            if self._content:
+                yield self._content
+            return
+        if self._state == "closed":
+            raise ServiceResponseError("the response was closed before its body was read")
+        early, self._early = self._early, []
+        for data in early:
+            yield data
+        while self._state == "open":
+            try:
+                events = await self._connection.receive()
+            except (OSError, _ProtocolError) as exc:
+                raise self._broken(exc) from None
+            except BaseException:  # cancelled: the connection is closed at once
+                self._close_now()
+                raise
+            for data in self._take(events):
+                yield data
+
+    async def close(self) -> None:
+        self._close_now()
+
+    async def __aenter__(self) -> AsyncHttpResponse:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self._close_now()
+
+
+def _describe_exc(exc: BaseException) -> str:
+    text = str(exc)
+    return "{}: {}".format(type(exc).__name__, text) if text else type(exc).__name__
+
+
+# ---- what both shells share: settings, URLs, bodies, the plan -----------------
 
 _RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 _REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
