@@ -415,11 +415,12 @@ def run_async(port: int, quick: bool) -> None:
             assert len(results) == n
             return time.perf_counter() - start
     threads = threading.active_count()
-    print("  %d concurrent requests, server 1 s each: %.2f s; threads started: %d" % (
+    print("  %d concurrent requests, server 1 s each (connection_limit=500): %.2f s; threads started: %d" % (
         500, asyncio.run(many(500)), threading.active_count() - threads))
 
     async def streams(n: int) -> float:
-        async with c.AsyncChatCompletionsClient(url, c.AzureKeyCredential("k"), api_version=None) as client:
+        async with c.AsyncChatCompletionsClient(url, c.AzureKeyCredential("k"), api_version=None,
+                                                connection_limit=n) as client:
             async def one() -> int:
                 stream = await client.complete(messages=messages, stream=True,
                                                params={"chunks": "20", "delay": "0.05"})
@@ -428,11 +429,12 @@ def run_async(port: int, quick: bool) -> None:
             counts = await asyncio.gather(*(one() for _ in range(n)))
             assert all(count >= 20 for count in counts), counts
             return time.perf_counter() - start
-    print("  %d concurrent 20-chunk streams: %.2f s" % (200, asyncio.run(streams(200))))
+    print("  %d concurrent 20-chunk streams (connection_limit=200): %.2f s" % (200, asyncio.run(streams(200))))
 
     async def cancellations(n: int) -> Tuple[float, float]:
         before = server_stats(port)
-        async with c.AsyncChatCompletionsClient(url, c.AzureKeyCredential("k"), api_version=None) as client:
+        async with c.AsyncChatCompletionsClient(url, c.AzureKeyCredential("k"), api_version=None,
+                                                connection_limit=n) as client:
             tasks = [asyncio.ensure_future(client.complete(messages=messages, params={"hold": "1"}))
                      for _ in range(n)]
             while server_stats(port)["held"] - before["held"] < n:
