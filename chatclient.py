@@ -2809,7 +2809,8 @@ class ManagedIdentityCredential(_TokenCredential):
             request = HttpRequest("GET", host.rstrip("/") + "/metadata/identity/oauth2/token",
                                   params=dict(query, **{"api-version": "2018-02-01"}), headers={"Metadata": "true"})
             # The first ask is a probe: on a machine without the service it gives up within a second.
-            probe = None if self._probed else self._options.updated({"timeout": 1, "connection_timeout": 1})
+            probe = None if self._probed else self._options.updated(
+                {"timeout": 1, "connection_timeout": 1, "retry_total": 0})
             answer = self._ask(request, probe)
             self._probed = True
         return AccessToken(answer["access_token"], _expiry(answer))

@@ -2154,13 +2154,15 @@ class CommandLineTest(StubTest):
         self.assertNotIn(b"Traceback", process.stderr.read())  # type: ignore[union-attr]
         self.assertTrue(closed.wait(WAIT))
 
-    def test_timeout_and_retry_lines(self) -> None:
+    def test_timeout_on_an_unreachable_address(self) -> None:
         started = time.monotonic()
         out = self.cli("--endpoint", hanging_address(self), "--timeout", "1", "hi")
         self.assertLess(time.monotonic() - started, 3)
         self.assertEqual(out.returncode, 1)
         self.assertEqual(out.stderr.count("\n"), 1, out.stderr)
         self.assertIn("timeout=1s", out.stderr)
+
+    def test_retry_lines_within_the_timeout(self) -> None:
         self.stub.default = json_reply({"error": {"code": "Busy", "message": "later"}}, 429, retry_after_ms="300")
         started = time.monotonic()
         out = self.cli("--endpoint", self.stub.url, "--timeout", "1", "--retries", "9", "hi")
@@ -2507,10 +2509,21 @@ class ReadmeTest(unittest.TestCase):
     """Every Python block of README.md runs, against fake endpoints on 127.0.0.1: https URLs
     go through a CONNECT proxy to a TLS stub (trusted through SSL_CERT_FILE), http ones to a plain one."""
 
-    def test_python_blocks_run(self) -> None:
+    def blocks(self) -> List[str]:
         with open(os.path.join(HERE, "README.md"), encoding="utf-8") as f:
             blocks = re.findall(r"```python\n(.*?)```", f.read(), flags=re.S)
         self.assertGreaterEqual(len(blocks), 8)
+        return blocks
+
+    def test_the_first_half_of_the_python_blocks_runs(self) -> None:  # in halves: each a subprocess per block
+        blocks = self.blocks()
+        self.run_blocks(blocks[:len(blocks) // 2])
+
+    def test_the_second_half_of_the_python_blocks_runs(self) -> None:
+        blocks = self.blocks()
+        self.run_blocks(blocks[len(blocks) // 2:])
+
+    def run_blocks(self, blocks: List[str]) -> None:
         cert = make_certificate(self)
         plain, tls = Stub(), TLSStub(cert, None)
         for stub in (plain, tls):
@@ -2533,14 +2546,15 @@ class ReadmeTest(unittest.TestCase):
         for block in blocks:
             code = re.sub(r"http://localhost:\d+", plain.url, block)  # https URLs keep their hosts: see tunnel
             with self.subTest(block=block[:80]):
-                before = len(plain.requests) + len(tls.requests)
+                before, plain_before = len(plain.requests) + len(tls.requests), len(plain.requests)
                 out = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True,
                                      text=True, timeout=60)
                 self.assertEqual(out.returncode, 0, out.stderr[-3000:])
                 self.assertNotIn(KEY, out.stdout + out.stderr)
                 if "Client(" in block:
                     self.assertGreater(len(plain.requests) + len(tls.requests), before)
-        self.assertTrue(any(r["path"].startswith("/msi/token") for r in plain.requests))  # the keyless blocks
+                if "IdentityCredential()" in block or "DefaultAzureCredential()" in block:  # keyless
+                    self.assertTrue(any(r["path"].startswith("/msi/token") for r in plain.requests[plain_before:]))
 
 
 def tunnel(connects: List[bytes], to: Optional[Tuple[str, int]] = None) -> Callable[[socket.socket], None]:
