@@ -1973,6 +1973,15 @@ def _plan(request: HttpRequest, body: _Body, options: _Options, auth: Optional[A
         return response
 
 
+def _advance(steps: Any, reply: Any, error: Optional[BaseException]) -> Tuple[bool, Any]:
+    """A generator of steps (a plan, a client's operation) given the last step's answer, or the
+    error to throw into it: its next step, or (True, what it returned)."""
+    try:
+        return False, (steps.throw(error) if error is not None else steps.send(reply))
+    except StopIteration as done:
+        return True, done.value
+
+
 def _authorized(request: HttpRequest, method: str, url: str, origin: Tuple[str, str, int], auth: Optional[AuthHook],
                 auth_origin: Optional[Tuple[str, str, int]]) -> Tuple[HttpRequest, Iterable[str]]:
     """The request as it goes to ``url``: the auth hook's headers on the credentials' origin
@@ -2092,10 +2101,9 @@ class _Transport:
         reply: Any = None
         error: Optional[BaseException] = None
         while True:
-            try:
-                step = plan.throw(error) if error is not None else plan.send(reply)
-            except StopIteration as done:
-                result: HttpResponse = done.value
+            finished, step = _advance(plan, reply, error)
+            if finished:
+                result: HttpResponse = step
                 return result
             reply = error = None
             if step[0] == "send":
@@ -2343,10 +2351,9 @@ class _AsyncTransport(_Transport):
         reply: Any = None
         error: Optional[BaseException] = None
         while True:
-            try:
-                step = plan.throw(error) if error is not None else plan.send(reply)
-            except StopIteration as done:
-                result: AsyncHttpResponse = done.value
+            finished, step = _advance(plan, reply, error)
+            if finished:
+                result: AsyncHttpResponse = step
                 return result
             reply = error = None
             if step[0] == "send":
@@ -3454,10 +3461,9 @@ class _Client:
         reply: Any = None
         error: Optional[BaseException] = None
         while True:
-            try:
-                step = operation.throw(error) if error is not None else operation.send(reply)
-            except StopIteration as done:
-                return done.value
+            finished, step = _advance(operation, reply, error)
+            if finished:
+                return step
             reply = error = None
             try:
                 if step[0] == "send":
@@ -3701,10 +3707,9 @@ class _AsyncClient(_Client):
         reply: Any = None
         error: Optional[BaseException] = None
         while True:
-            try:
-                step = operation.throw(error) if error is not None else operation.send(reply)
-            except StopIteration as done:
-                return done.value
+            finished, step = _advance(operation, reply, error)
+            if finished:
+                return step
             reply = error = None
             try:
                 if step[0] == "send":
