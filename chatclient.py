@@ -2069,9 +2069,9 @@ class _Connection:
         self.sock.close()
 
 
-class _Transport:
-    """The blocking shell: carries out the plan over a pool of kept-alive connections (at most
-    ``connection_limit`` idle ones per origin); safe to share across threads."""
+class _Shell:
+    """What both shells keep: TLS and proxy settings, the connection limit, a count of the
+    connections they opened."""
 
     def __init__(self, connection_verify: Union[bool, str] = True, ssl_context: Optional[ssl.SSLContext] = None,
                  proxies: bool = True, connection_limit: int = 100) -> None:
@@ -2079,8 +2079,6 @@ class _Transport:
         self._ssl_context = ssl_context
         self._use_proxies = proxies  # False: always direct (services that are local by design)
         self._limit = connection_limit
-        self._idle: Dict[Tuple[str, str, int], List[_Connection]] = {}
-        self._lock = threading.Lock()
         self._proxies: Dict[Tuple[str, str, int], Optional[Tuple[str, int, Dict[str, str]]]] = {}
         self.connections_opened = 0
 
@@ -2093,6 +2091,16 @@ class _Transport:
         if self._ssl_context is None:
             self._ssl_context = _ssl_context(self._verify)
         return self._ssl_context
+
+
+class _Transport(_Shell):
+    """The blocking shell: carries out the plan over a pool of kept-alive connections (at most
+    ``connection_limit`` idle ones per origin); safe to share across threads."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._idle: Dict[Tuple[str, str, int], List[_Connection]] = {}
+        self._lock = threading.Lock()
 
     def send(self, request: HttpRequest, options: _Options, auth: Optional[AuthHook] = None,
              auth_origin: Optional[Tuple[str, str, int]] = None) -> HttpResponse:
@@ -2329,18 +2337,17 @@ def _expire(waiter: asyncio.Future[None]) -> None:
         waiter.set_exception(socket.timeout("timed out"))
 
 
-class _AsyncTransport(_Transport):
+class _AsyncTransport(_Shell):
     """The asyncio shell: carries out the same plan on the event loop, with no thread; at most
     ``connection_limit`` connections in use at once (further requests wait for one)."""
 
-    def __init__(self, connection_verify: Union[bool, str] = True, ssl_context: Optional[ssl.SSLContext] = None,
-                 proxies: bool = True, connection_limit: int = 100) -> None:
-        super().__init__(connection_verify, ssl_context, proxies, connection_limit)
-        self._async_idle: Dict[Tuple[str, str, int], List[_AsyncConnection]] = {}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._idle: Dict[Tuple[str, str, int], List[_AsyncConnection]] = {}
         self._in_use = 0
         self._waiting: Deque[asyncio.Future[None]] = collections.deque()
 
-    async def send(self, request: HttpRequest, options: _Options, auth: Optional[AuthHook] = None,  # type: ignore[override]
+    async def send(self, request: HttpRequest, options: _Options, auth: Optional[AuthHook] = None,
                    auth_origin: Optional[Tuple[str, str, int]] = None) -> AsyncHttpResponse:
         """Send ``request`` as the plan says; the final response's body is left unread."""
         import asyncio  # only the async clients need it: not imported with the module
@@ -2367,17 +2374,17 @@ class _AsyncTransport(_Transport):
             else:
                 await asyncio.sleep(step[1])
 
-    async def _exchange(self, request: HttpRequest, origin: Tuple[str, str, int], head: bytes,  # type: ignore[override]
+    async def _exchange(self, request: HttpRequest, origin: Tuple[str, str, int], head: bytes,
                         body: _Body, left: float, options: _Options) -> AsyncHttpResponse:
         """One request on one connection, up to the response's head (see _Transport._exchange)."""
         connect_wait, head_wait = _waits(options, left)
         await self._take_slot()
         try:
             for attempt in range(2):
-                conn = await self._acquire_async(origin) if attempt == 0 else None
+                conn = await self._acquire(origin) if attempt == 0 else None
                 reused = conn is not None
                 if conn is None:
-                    conn = await self._connect_async(origin, connect_wait)
+                    conn = await self._connect(origin, connect_wait)
                 conn.reader = _ResponseReader(request.method)
                 conn.timeout = head_wait[0]
                 try:
@@ -2408,7 +2415,7 @@ class _AsyncTransport(_Transport):
             self._free_slot()
             raise
 
-    async def _connect_async(self, origin: Tuple[str, str, int], wait: Tuple[float, str, float]) -> _AsyncConnection:
+    async def _connect(self, origin: Tuple[str, str, int], wait: Tuple[float, str, float]) -> _AsyncConnection:
         import asyncio
         scheme, host, port = origin
         via = self._proxy(origin)
@@ -2462,8 +2469,8 @@ class _AsyncTransport(_Transport):
                 waiter.set_result(None)
                 break
 
-    async def _acquire_async(self, origin: Tuple[str, str, int]) -> Optional[_AsyncConnection]:
-        idle = self._async_idle.get(origin)
+    async def _acquire(self, origin: Tuple[str, str, int]) -> Optional[_AsyncConnection]:
+        idle = self._idle.get(origin)
         while idle:
             conn = idle.pop()
             if (not conn.parked or await conn.finish_soon()) and conn.usable:
@@ -2475,7 +2482,7 @@ class _AsyncTransport(_Transport):
     def _give_back(self, origin: Tuple[str, str, int], conn: _AsyncConnection, reusable: bool, parked: bool) -> None:
         """Back to the pool (``parked``: its response's end still to be read first), or closed."""
         self._free_slot()
-        idle = self._async_idle.setdefault(origin, [])
+        idle = self._idle.setdefault(origin, [])
         if reusable and len(idle) < self._limit:
             conn.parked = parked
             idle.append(conn)
@@ -2483,7 +2490,7 @@ class _AsyncTransport(_Transport):
             conn.close()
 
     def close(self) -> None:
-        idle, self._async_idle = self._async_idle, {}
+        idle, self._idle = self._idle, {}
         for conns in idle.values():
             for conn in conns:
                 conn.close()
