@@ -2408,7 +2408,7 @@ class _AsyncTransport(_Shell):
                 except BaseException:  # cancelled: the connection is closed at once, nothing more is sent
                     conn.close()
                     raise
-                return AsyncHttpResponse(request, events[0], conn, functools.partial(self._give_back, origin, conn),
+                return AsyncHttpResponse(request, events[0], conn, functools.partial(self._release, origin, conn),
                                          options.max_response_bytes, events[1:])
             raise AssertionError("unreachable")  # pragma: no cover
         except BaseException:
@@ -2479,7 +2479,7 @@ class _AsyncTransport(_Shell):
             conn.close()
         return None
 
-    def _give_back(self, origin: Tuple[str, str, int], conn: _AsyncConnection, reusable: bool, parked: bool) -> None:
+    def _release(self, origin: Tuple[str, str, int], conn: _AsyncConnection, reusable: bool, parked: bool) -> None:
         """Back to the pool (``parked``: its response's end still to be read first), or closed."""
         self._free_slot()
         idle = self._idle.setdefault(origin, [])
