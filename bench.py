@@ -70,7 +70,8 @@ def serve(port_file: str) -> None:
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            query = dict(p.split("=") for p in self.path.partition("?")[2].split("&") if "=" in p)
+            query = dict(p.split("=") for p in (self.path.partition("?")[2] + "&" + self.headers.get("x-bench", ""))
+                         .split("&") if "=" in p)  # the options also come as a header, for clients of other make
             if "hold" in query:  # keep the client waiting until it goes away; count both
                 Server.held += 1
                 try:

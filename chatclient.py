@@ -4162,7 +4162,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             if args.prompt is None and not args.info and not sys.stdin.isatty():
                 raise _UsageError("no prompt: give one, or '-' to read it from standard input")
             kind = _endpoint_kind(endpoint)
-            if kind.model_required and not model:
+            if kind.model_required and not model and not args.info:
                 raise _UsageError("{} endpoints need the deployment: pass --model <deployment name>".format(kind.name))
             timeouts = {} if args.timeout is None else dict(
                 timeout=args.timeout, connection_timeout=args.timeout, read_timeout=args.timeout)
