@@ -2328,7 +2328,10 @@ class _AsyncConnection:
 
     def close(self) -> None:
         if self.transport is not None:
-            self.transport.abort()  # at once: nothing more is sent, nothing waited for
+            try:
+                self.transport.abort()  # at once: nothing more is sent, nothing waited for
+            except RuntimeError:  # its event loop is closed: so is the socket
+                pass
         self._eof = True
 
 
@@ -2470,10 +2473,13 @@ class _AsyncTransport(_Shell):
                 break
 
     async def _acquire(self, origin: Tuple[str, str, int]) -> Optional[_AsyncConnection]:
+        """An idle connection of this event loop (a client may outlive one ``asyncio.run``)."""
+        import asyncio
         idle = self._idle.get(origin)
+        loop = asyncio.get_running_loop()
         while idle:
             conn = idle.pop()
-            if (not conn.parked or await conn.finish_soon()) and conn.usable:
+            if conn._loop is loop and (not conn.parked or await conn.finish_soon()) and conn.usable:
                 conn.parked = False
                 return conn
             conn.close()

@@ -3632,3 +3632,17 @@ class AsyncShellTest(StubTest):
         self.assertIn(b"KeyboardInterrupt", process.stderr.read())  # type: ignore[union-attr]
         process.stderr.close()  # type: ignore[union-attr]
         self.assertTrue(closed.wait(WAIT))
+
+
+class AsyncAcrossLoopsTest(StubTest):
+    def test_one_client_in_two_event_loops(self) -> None:
+        client = AsyncChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY), **BOUNDED)
+        import gc
+        import warnings
+        with warnings.catch_warnings():  # the first loop closed under its idle connection: asyncio says so
+            warnings.simplefilter("ignore", ResourceWarning)
+            for _ in range(2):  # the first loop's idle connection is not reused by the second
+                self.assertEqual(asyncio.run(client.complete(messages=[UserMessage("hi")])).id, "chatcmpl-1")
+            asyncio.run(client.close())
+            gc.collect()
+        self.assertEqual(client._transport.connections_opened, 2)
