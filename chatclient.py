@@ -246,15 +246,6 @@ def _describe_error(response: Optional[_ResponseBase], error: Optional[ODataV4Fo
     return message + ("\nContent: " + text if text.strip() else "")
 
 
-def _raise_for_status(response: HttpResponse) -> None:
-    if not 200 <= response.status_code < 300:
-        try:
-            response.read()  # bounded by the body cap; frees the connection
-        except ServiceResponseError:
-            pass  # the status still says what went wrong
-        raise _status_error(response)
-
-
 def _status_error(response: Any) -> HttpResponseError:
     """The error for an error status, from what was read of the body."""
     return _ERROR_BY_STATUS.get(response.status_code, HttpResponseError)(response=response)
