@@ -1899,10 +1899,16 @@ class _Body:
                 yield block
 
 
+def _host_port(host: str, port: int) -> str:
+    """host:port, an IPv6 host in brackets."""
+    return "{}:{}".format("[{}]".format(host) if ":" in host else host, port)
+
+
 def _host_header(origin: Tuple[str, str, int]) -> str:
+    """The Host header: the authority, without the scheme's default port."""
     scheme, host, port = origin
-    host = "[{}]".format(host) if ":" in host else host
-    return host if port == (443 if scheme == "https" else 80) else "{}:{}".format(host, port)
+    authority = _host_port(host, port)
+    return authority.rsplit(":", 1)[0] if port == (443 if scheme == "https" else 80) else authority
 
 
 # The steps the shells carry out for the plan: ("send", request, origin, head, body, seconds left) answered
@@ -2506,7 +2512,7 @@ async def _adiscard(response: AsyncHttpResponse) -> None:
 
 def _connect_head(host: str, port: int, headers: Dict[str, str]) -> bytes:
     """The request that asks a proxy for a tunnel to host:port."""
-    authority = _host_header(("https", host, port)) if port != 443 else "{}:443".format(host)
+    authority = _host_port(host, port)
     return _request_head("CONNECT", authority, [("Host", authority)] + list(headers.items()))
 
 
