@@ -1397,6 +1397,11 @@ class _ResponseReader:
         return self._state == self._DONE
 
     @property
+    def keep_alive(self) -> bool:
+        """Whether the response (read to its end) leaves its connection open for another request."""
+        return self._keep_alive
+
+    @property
     def reusable(self) -> bool:
         return self._state == self._DONE and self._keep_alive and not self._buffer
 
@@ -1578,7 +1583,8 @@ class _ResponseBase:
         return self._state != "open"
 
     def _take(self, events: List[Any]) -> List[bytes]:
-        """The body bytes among a read's events; at the body's end the connection goes back to the pool."""
+        """The body bytes among a read's events; at the body's end the response is complete, and
+        its connection goes back to the pool or is closed, as its framing says."""
         if events and events[-1] is _END:
             self._finish(self._connection.reader.reusable, False)
             return [data for data in events[:-1] if data]
@@ -1586,7 +1592,7 @@ class _ResponseBase:
 
     def _finish(self, reusable: bool, parked: bool) -> None:
         if self._state == "open":
-            self._state = "done" if reusable else "closed"
+            self._state = "done"
             self._release(reusable, parked)
 
     def _close_now(self) -> None:
@@ -1599,7 +1605,7 @@ class _ResponseBase:
         """The reader has what it wanted (a stream's [DONE]) though the body may not have ended:
         the connection goes back to the pool, which reads the rest before reusing it if it has
         arrived by then, and closes it otherwise.  Nothing waits here."""
-        self._finish(True, True)
+        self._finish(self._connection.reader.keep_alive, True)
 
     def _broken(self, exc: BaseException) -> ServiceResponseError:
         self._close_now()
@@ -1884,11 +1890,14 @@ class _Body:
                 type(content).__name__))
         self.length = len(self.data)
 
-    def blocks(self) -> Iterator[bytes]:
-        """The bytes to send, exactly ``length`` of them."""
+    def with_head(self, head: bytes) -> Iterator[bytes]:
+        """The request's bytes, ``head`` then exactly ``length`` bytes of body, in as few writes as
+        possible: a body in memory goes out with the head, in one segment where it fits."""
         if self.data:
-            yield self.data
-        elif self.file is not None:
+            yield head + self.data
+            return
+        yield head
+        if self.file is not None:
             self.file.seek(self.start)
             left = self.length or 0
             while left:
@@ -2135,8 +2144,7 @@ class _Transport(_Shell):
             conn.reader = _ResponseReader(request.method)
             try:
                 conn.sock.settimeout(head_wait[0])
-                conn.sock.sendall(head)
-                for block in body.blocks():
+                for block in body.with_head(head):
                     conn.sock.sendall(block)
                 events: List[Any] = []
                 while not events:
@@ -2388,8 +2396,7 @@ class _AsyncTransport(_Shell):
                 conn.reader = _ResponseReader(request.method)
                 conn.timeout = head_wait[0]
                 try:
-                    await conn.write(head)
-                    for block in body.blocks():
+                    for block in body.with_head(head):
                         await conn.write(block)
                     events: List[Any] = []
                     while not events:

@@ -7,12 +7,14 @@ import ast
 import asyncio
 import concurrent.futures
 import io
+import itertools
 import json
 import logging
 import os
 import queue
 import re
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -1618,6 +1620,114 @@ class TransportTest(StubTest):
                 conn.sendall(data[i:i + 7])
         server = self.raw(script)
         self.assertEqual(self.make_client(url=server.url).complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+
+
+class ConnectionFateTest(StubTest):
+    """A response read to its end is complete, whatever becomes of its connection; whether the
+    connection is reused is decided on its own (issue 18).  Every framing x every way a server
+    ends or keeps a connection x every way the body can arrive, through the public clients."""
+
+    FRAMINGS = {  # name: (method, status line and framing headers, body on the wire, body read)
+        "content-length": ("GET", b"200 OK\r\nContent-Length: 15", b'{"answer": 42}\n', b'{"answer": 42}\n'),
+        "chunked": ("GET", b"200 OK\r\nTransfer-Encoding: chunked",
+                    b"8\r\n{\"answer\r\n7;x=y\r\n\": 42}\n\r\n0\r\nX-Trailer: 1\r\n\r\n", b'{"answer": 42}\n'),
+        "until close": ("GET", b"200 OK", b'{"answer": 42}\n', b'{"answer": 42}\n'),
+        "head": ("HEAD", b"200 OK\r\nContent-Length: 15", b"", b""),
+        "204": ("GET", b"204 No Content", b"", b""),
+        "304": ("GET", b"304 Not Modified\r\nContent-Length: 15", b"", b""),
+        "100 first": ("GET", b"100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 15", b'{"answer": 42}\n',
+                      b'{"answer": 42}\n'),
+    }
+    CONNECTIONS = {  # name: (version, header), and whether the connection may be reused
+        "keep-alive": (b"HTTP/1.1", b"", True),
+        "close": (b"HTTP/1.1", b"Connection: close\r\n", False),
+        "1.0": (b"HTTP/1.0", b"", False),
+        "1.0 keep-alive": (b"HTTP/1.0", b"Connection: keep-alive\r\n", True),
+    }
+
+    def serve(self, head: bytes, body: bytes, delivery: str, closes: bool) -> RawServer:
+        def script(conn: socket.socket) -> None:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            while read_request(conn):
+                if delivery == "with the head":
+                    conn.sendall(head + body)
+                elif delivery == "after the head":
+                    conn.sendall(head)
+                    conn.sendall(body)
+                else:
+                    for i in range(len(head + body)):
+                        conn.sendall((head + body)[i:i + 1])
+                if closes:
+                    return
+        return self.raw(script)
+
+    def test_every_framing_connection_and_delivery(self) -> None:
+        for (framing, (method, status, wire, expected)), (connection, (version, header, keeps)), delivery in \
+                itertools.product(self.FRAMINGS.items(), self.CONNECTIONS.items(),
+                                  ("with the head", "after the head", "byte by byte")):
+            if framing == "until close" and keeps:
+                continue  # a body delimited by the close cannot keep its connection
+            if framing == "100 first" and version == b"HTTP/1.0":
+                continue
+            with self.subTest(framing=framing, connection=connection, delivery=delivery):
+                lines = status.split(b"\r\n")
+                if framing == "100 first":
+                    head = version + b" " + status.replace(b"HTTP/1.1 200 OK\r\n", b"HTTP/1.1 200 OK\r\n" + header)
+                else:
+                    head = version + b" " + lines[0] + b"\r\n" + b"".join(l + b"\r\n" for l in lines[1:]) + header
+                if not head.endswith(b"\r\n"):
+                    head += b"\r\n"
+                reusable = keeps and framing != "until close"
+                server = self.serve(head + b"\r\n", wire, delivery, closes=not reusable)
+                client = self.make_client(url=server.url)
+                for _ in range(2):  # the second request: on the same connection only if it was reusable
+                    response = client.send_request(HttpRequest(method, server.url + "/x"))
+                    self.assertEqual(response.read(), expected)
+                self.assertEqual(server.accepted, 1 if reusable else 2)
+
+    def test_errors_that_close_their_connection_keep_their_body(self) -> None:
+        for status in (b"401 Unauthorized", b"429 Too Many Requests", b"500 Internal Server Error"):
+            with self.subTest(status=status):
+                body = b'{"error": {"code": "E%s", "message": "told you"}}' % status[:3]
+                server = self.serve(b"HTTP/1.1 " + status + b"\r\nContent-Type: application/json\r\n"
+                                    b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body),
+                                    body, "with the head", closes=True)
+                client = self.make_client(url=server.url, retry_total=0)
+                with self.assertRaises(HttpResponseError) as cm:
+                    client.complete(messages=[UserMessage("hi")])
+                self.assertEqual(cm.exception.error.message, "told you")
+                self.assertIn("told you", str(cm.exception))
+
+    def test_a_stream_whose_response_closes_is_not_parked(self) -> None:
+        events = sse(chunk("Hi"), chunk(finish="stop"))
+        server = self.serve(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n"
+                            b"Content-Length: %d\r\n\r\n" % len(events), events, "with the head", closes=True)
+        client = self.make_client(url=server.url)
+        for _ in range(2):
+            with client.complete(messages=[UserMessage("hi")], stream=True) as stream:
+                self.assertEqual(content_of(list(stream)), "Hi")
+        self.assertEqual(server.accepted, 2)
+
+    def test_a_request_goes_out_in_one_write(self) -> None:
+        # The segments the server's kernel received for the request (Linux's tcp_info.tcpi_segs_in),
+        # against a request sent with one sendall: a head and body written apart take one more.
+        if not sys.platform.startswith("linux"):
+            self.skipTest("counts segments with Linux's TCP_INFO")
+        counts: "queue.Queue[int]" = queue.Queue()
+        answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(json.dumps(CHAT)), json.dumps(CHAT).encode())
+
+        def script(conn: socket.socket) -> None:
+            read_request(conn)
+            counts.put(struct.unpack_from("I", conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256), 140)[0])
+            conn.sendall(answer)
+        server = self.raw(script)
+        with socket.create_connection(("127.0.0.1", urlsplit(server.url).port)) as reference:
+            reference.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            body = b"x" * 2000
+            reference.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n" + body)
+            one_write = counts.get(timeout=WAIT)
+        self.make_client(url=server.url).complete(messages=[UserMessage("x" * 2000)])
+        self.assertEqual(counts.get(timeout=WAIT), one_write)
 
 
 class RedirectTest(StubTest):
@@ -3473,6 +3583,10 @@ class AsyncTransportTest(TransportTest):
 
 
 class AsyncRedirectTest(RedirectTest):
+    shell = "async"
+
+
+class AsyncConnectionFateTest(ConnectionFateTest):
     shell = "async"
 
 
