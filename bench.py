@@ -310,7 +310,7 @@ def run(port: int, rounds: int, quick: bool) -> None:
     after = server_stats(port)
     row("warm request, client CPU", warm["chat"] * 1e6, warm["floor"] * 1e6, "us", "<= 1.5x")
     print("  connections opened by chatclient for %d requests: %d; server CPU per request %.0f us" % (
-        per_round * rounds, chat.client._transport.connections_opened,
+        per_round * rounds, chat.client._pool.connections_opened,
         (after["cpu"] - before["cpu"]) / (2 * per_round * rounds) * 1e6))
 
     # a long stream

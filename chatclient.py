@@ -1028,6 +1028,7 @@ class BearerTokenAuth:
         else:
             raise TypeError("BearerTokenAuth takes a token string or a credential with get_token()")
         self._scopes = scopes or DEFAULT_SCOPES
+        self._fetched = 0.0  # when the token was fetched
         self._lock = threading.Lock()
 
     def __call__(self, request: HttpRequest) -> None:
@@ -1037,11 +1038,16 @@ class BearerTokenAuth:
         request.headers["Authorization"] = "Bearer " + self._current_token()
 
     def _stale(self) -> bool:
-        token = self._token
-        return token is None or token.expires_on - time.time() < self._REFRESH_BEFORE
+        """No token, an expired one, or one within five minutes of expiry that was not just fetched
+        (a credential may hand out tokens that short-lived: each is used, renewed every 30 s)."""
+        token, now = self._token, time.time()
+        if token is None or token.expires_on <= now:
+            return True
+        return token.expires_on - now < self._REFRESH_BEFORE and now - self._fetched >= 30
 
     def _keep(self, fresh: Any) -> str:
         self._token = AccessToken(_check_secret(fresh.token, "the token"), int(fresh.expires_on))
+        self._fetched = time.time()
         return self._token.token
 
     def _current_token(self) -> str:
@@ -1552,205 +1558,27 @@ class _ResponseReader:
 
 
 # =============================================================================
-# Transport: responses, the plan (retries, redirects, auth), and two shells: blocking, asyncio
+# Transport: one generator stack per call, carried out by a blocking or an asyncio shell
 # =============================================================================
+#
+# A call is one stack of generators, written once: the operation (a client method) -> the plan
+# (retries, around redirects, around auth) -> one exchange (a request on a connection, up to the
+# response's head) -> the body.  Its only I/O is the steps below; a shell carries each one out,
+# with blocking sockets or on the event loop, and sends its result back in or throws its error in.
+#
+# A response is OPEN (its body still to read), COMPLETE (read to its end, whatever then becomes of
+# its connection) or ABANDONED (the caller stopped before the end: its connection is closed).
+# A connection is IN USE (carrying a request or a body), IDLE (in the pool, ready for the next
+# request) or PARKED (in the pool, the end of its last response still to read before reuse).
+# Every connection in use holds one of the pool's slots, at most ``connection_limit`` of them.
 
-# ---- responses, read from a connection of either shell -------------------------
-
-class _ResponseBase:
-    """What the sync and async responses share: ``status_code``, ``reason``, ``headers``
-    (case-insensitive), the body read lazily, never beyond the client's size cap, and one
-    explicit state: "open" (the body is still to read), "done" (it was read to its end and
-    the connection went back to the pool) or "closed" (the connection was closed)."""
-
-    def __init__(self, request: HttpRequest, head: _Head, connection: Any, release: Callable[..., None],
-                 max_body: int, events: List[Any]) -> None:
-        self.request = request
-        self.status_code: int = head.status
-        self.reason: str = head.reason
-        self.headers: CaseInsensitiveDict = head.headers
-        self._connection, self._release, self._max_body = connection, release, max_body
-        self._content: Optional[bytes] = None
-        self._state = "open"
-        self._early = self._take(events)  # body bytes that came with the head
-
-    @property
-    def content_type(self) -> Optional[str]:
-        return self.headers.get("Content-Type")
-
-    @property
-    def is_closed(self) -> bool:
-        return self._state != "open"
-
-    def _take(self, events: List[Any]) -> List[bytes]:
-        """The body bytes among a read's events; at the body's end the response is complete, and
-        its connection goes back to the pool or is closed, as its framing says."""
-        if events and events[-1] is _END:
-            self._finish(self._connection.reader.reusable, False)
-            return [data for data in events[:-1] if data]
-        return events
-
-    def _finish(self, reusable: bool, parked: bool) -> None:
-        if self._state == "open":
-            self._state = "done"
-            self._release(reusable, parked)
-
-    def _close_now(self) -> None:
-        """Stop reading; the connection is closed unless the body was read to its end."""
-        if self._state == "open":
-            self._state = "closed"
-            self._release(False, False)
-
-    def _park(self) -> None:
-        """The reader has what it wanted (a stream's [DONE]) though the body may not have ended:
-        the connection goes back to the pool, which reads the rest before reusing it if it has
-        arrived by then, and closes it otherwise.  Nothing waits here."""
-        self._finish(self._connection.reader.keep_alive, True)
-
-    def _broken(self, exc: BaseException) -> ServiceResponseError:
-        self._close_now()
-        if isinstance(exc, socket.timeout):
-            return ServiceResponseError("read timed out while receiving the response body", error=exc)
-        return ServiceResponseError("the response body broke off: {}".format(_describe_exc(exc)), error=exc)
-
-    def _collect(self, chunks: List[bytes], size: int, chunk: bytes) -> int:
-        size += len(chunk)
-        if size > self._max_body:
-            self._close_now()
-            raise ServiceResponseError("response body exceeds the cap of {} bytes (max_response_bytes)".format(
-                self._max_body))
-        chunks.append(chunk)
-        return size
-
-    @property
-    def content(self) -> bytes:
-        raise NotImplementedError  # pragma: no cover
-
-    def text(self, encoding: Optional[str] = None) -> str:
-        return self.content.decode(encoding or "utf-8", "replace")
-
-    def json(self) -> Any:
-        return json.loads(self.content)
-
-    def __repr__(self) -> str:
-        return "<{}: {} {}>".format(type(self).__name__, self.status_code, self.reason)
-
-
-class HttpResponse(_ResponseBase):
-    """A response: ``status_code``, ``reason``, ``headers``, then the body by
-    ``read()``/``text()``/``json()`` or ``iter_bytes()``, and ``close()``."""
-
-    @property
-    def content(self) -> bytes:
-        return self.read()
-
-    def read(self) -> bytes:
-        """The whole body (up to the size cap, past which ServiceResponseError)."""
-        if self._content is None:
-            if self._state == "closed":
-                raise ServiceResponseError("the response was closed before its body was read")
-            chunks: List[bytes] = []
-            size = 0
-            for chunk in self.iter_bytes():
-                size = self._collect(chunks, size, chunk)
-            self._content = b"".join(chunks)
-        return self._content
-
-    def iter_bytes(self, chunk_size: Optional[int] = None) -> Iterator[bytes]:
-        """The body as it arrives: each piece is yielded as soon as it is read."""
-        if self._content is not None:
-            if self._content:
-                yield self._content
-            return
-        if self._state == "closed":
-            raise ServiceResponseError("the response was closed before its body was read")
-        early, self._early = self._early, []
-        yield from early
-        while self._state == "open":
-            try:
-                events = self._connection.receive()
-            except (OSError, _ProtocolError) as exc:
-                raise self._broken(exc) from None
-            yield from self._take(events)
-
-    def close(self) -> None:
-        """Stop reading; the connection is closed unless the body was read to its end."""
-        self._close_now()
-
-    def __enter__(self) -> HttpResponse:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-
-class AsyncHttpResponse(_ResponseBase):
-    """The async clients' response: ``await read()``, ``async for ... in iter_bytes()``,
-    ``await close()``; ``content``, ``text()`` and ``json()`` once the body was read."""
-
-    @property
-    def content(self) -> bytes:
-        if self._content is None:
-            raise ServiceResponseError("the body has not been read: await response.read() first")
-        return self._content
-
-    async def read(self) -> bytes:
-        """The whole body (up to the size cap, past which ServiceResponseError)."""
-        if self._content is None:
-            if self._state == "closed":
-                raise ServiceResponseError("the response was closed before its body was read")
-            chunks: List[bytes] = []
-            size = 0
-            async for chunk in self.iter_bytes():
-                size = self._collect(chunks, size, chunk)
-            self._content = b"".join(chunks)
-        return self._content
-
-    async def iter_bytes(self, chunk_size: Optional[int] = None) -> AsyncIterator[bytes]:
-        """The body as it arrives: each piece is yielded as soon as it is read."""
-        if self._content is not None:
-            if self._content:
-                yield self._content
-            return
-        if self._state == "closed":
-            raise ServiceResponseError("the response was closed before its body was read")
-        early, self._early = self._early, []
-        for data in early:
-            yield data
-        while self._state == "open":
-            try:
-                events = await self._connection.receive()
-            except (OSError, _ProtocolError) as exc:
-                raise self._broken(exc) from None
-            except BaseException:  # cancelled: the connection is closed at once
-                self._close_now()
-                raise
-            for data in self._take(events):
-                yield data
-
-    async def close(self) -> None:
-        self._close_now()
-
-    async def __aenter__(self) -> AsyncHttpResponse:
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self._close_now()
-
-
-def _describe_exc(exc: BaseException) -> str:
-    text = str(exc)
-    return "{}: {}".format(type(exc).__name__, text) if text else type(exc).__name__
-
-
-# ---- what both shells share: settings, URLs, bodies, the plan -----------------
+# ---- settings, URLs, bodies ----------------------------------------------------
 
 _RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 _REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
 # Never sent to another origin, never logged.
 _SECRET_HEADERS = frozenset(("authorization", "api-key", "proxy-authorization", "cookie",
                              "x-api-key", "ocp-apim-subscription-key"))
-_MAX_IDLE_PER_ORIGIN = 16
 
 
 class _Options:
@@ -1800,6 +1628,11 @@ def _redacted(headers: Mapping[str, str], secrets: Iterable[str]) -> Dict[str, s
     return {k: ("REDACTED" if k.lower() in hidden else v) for k, v in headers.items()}
 
 
+def _describe_exc(exc: BaseException) -> str:
+    text = str(exc)
+    return "{}: {}".format(type(exc).__name__, text) if text else type(exc).__name__
+
+
 @functools.lru_cache(maxsize=256)
 def _split_url(url: str) -> Tuple[Tuple[str, str, int], str]:
     """The origin (scheme, host, port) of an http(s) URL, and its path and query."""
@@ -1834,15 +1667,16 @@ def _check_headers(pairs: Iterable[Tuple[str, str]]) -> None:
                              "latin-1 (its value is not shown)".format(name))
 
 
-def _readable_now(sock: socket.socket) -> bool:
-    """Whether an idle socket has something to read: for a kept-alive connection,
-    that is the server's close (or junk), so it must not be reused."""
-    import select
-    if hasattr(select, "poll"):
-        poller = select.poll()
-        poller.register(sock, select.POLLIN)
-        return bool(poller.poll(0))
-    return bool(select.select([sock], [], [], 0)[0])
+def _host_port(host: str, port: int) -> str:
+    """host:port, an IPv6 host in brackets."""
+    return "{}:{}".format("[{}]".format(host) if ":" in host else host, port)
+
+
+def _host_header(origin: Tuple[str, str, int]) -> str:
+    """The Host header: the authority, without the scheme's default port."""
+    scheme, host, port = origin
+    authority = _host_port(host, port)
+    return authority.rsplit(":", 1)[0] if port == (443 if scheme == "https" else 80) else authority
 
 
 @functools.lru_cache(maxsize=8)  # loading the trust store takes milliseconds: once per setting
@@ -1861,6 +1695,31 @@ def _ssl_context(verify: Union[bool, str]) -> ssl.SSLContext:
     else:
         context = ssl.create_default_context()
     return context
+
+
+def _proxy_for(scheme: str, host: str) -> Optional[Tuple[str, int, Dict[str, str]]]:
+    """The proxy for ``scheme`` from the environment, as urllib reads it, or None.
+
+    Returns (host, port, headers for the proxy).  urllib.request (large to import) is
+    imported only when a proxy variable for ``scheme`` is set.
+    """
+    if not any(name.lower() == scheme + "_proxy" for name in os.environ):
+        return None
+    import urllib.request
+    proxies = urllib.request.getproxies_environment()
+    if urllib.request.proxy_bypass_environment(host, proxies):  # type: ignore[attr-defined]
+        return None
+    proxy = proxies.get(scheme)
+    if not proxy:
+        return None
+    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+    headers: Dict[str, str] = {}
+    if parts.username is not None:
+        import base64
+        from urllib.parse import unquote
+        userinfo = "{}:{}".format(unquote(parts.username), unquote(parts.password or ""))
+        headers["Proxy-Authorization"] = "Basic " + base64.b64encode(userinfo.encode("utf-8")).decode("ascii")
+    return parts.hostname or "", parts.port or 8080, headers
 
 
 class _Body:
@@ -1907,85 +1766,522 @@ class _Body:
                 left -= len(block)
                 yield block
 
-
-def _host_port(host: str, port: int) -> str:
-    """host:port, an IPv6 host in brackets."""
-    return "{}:{}".format("[{}]".format(host) if ":" in host else host, port)
-
-
-def _host_header(origin: Tuple[str, str, int]) -> str:
-    """The Host header: the authority, without the scheme's default port."""
-    scheme, host, port = origin
-    authority = _host_port(host, port)
-    return authority.rsplit(":", 1)[0] if port == (443 if scheme == "https" else 80) else authority
+    def preview(self) -> str:
+        """The body for a debug log: its start, or what it is."""
+        if self.file is not None:
+            return "<file, {} bytes>".format(self.length)
+        if self.data is None:
+            return ""
+        text = self.data[:4096].decode("utf-8", "replace")
+        return text + ("..." if len(self.data) > 4096 else "")
 
 
-# The steps the shells carry out for the plan: ("send", request, origin, head, body, seconds left) answered
-# with the response (or the ServiceRequestError thrown back in), ("drop", response), ("sleep", seconds).
-def _plan(request: HttpRequest, body: _Body, options: _Options, auth: Optional[AuthHook],
-          auth_origin: Optional[Tuple[str, str, int]],
-          proxy: Callable[[Tuple[str, str, int]], Optional[Tuple[str, int, Dict[str, str]]]]) -> Any:
-    """How one request is sent, in layers: retries, around redirects, around auth, around one
-    exchange.  A generator of the steps above, so that the blocking and the asyncio shells
-    decide nothing themselves and cannot drift apart.  Returns the final response."""
-    method, url = request.method, request.url
-    retries = hops = 0
-    deadline = time.monotonic() + options.timeout
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise ServiceResponseError("no response in time (timeout={:g}s)".format(options.timeout))
-        origin, target = _split_url(url)
-        attempt, secrets = _authorized(request, method, url, origin, auth, auth_origin)
-        if options.logging_enable:
-            _logger().debug("Request: %s %s\nHeaders: %s\nBody: %s", method, url,
-                            _redacted(attempt.headers, secrets), _body_preview(body))
-        via = proxy(origin)
-        lines = CaseInsensitiveDict(attempt.headers) if origin[0] == "http" and via else attempt.headers
-        if origin[0] == "http" and via:
-            target = url  # a plain-http proxy wants the absolute URL, and its own credentials
-            lines.update(via[2])
-        fields = [("Host", _host_header(origin)), ("Accept-Encoding", "identity")] if "host" not in lines else []
-        fields.extend(lines.items())
-        if body.length is not None or method in ("POST", "PUT", "PATCH"):
-            fields.append(("Content-Length", str(body.length or 0)))
+def _retry_after(headers: Any) -> Optional[float]:
+    """The server's requested wait in seconds, from the headers Azure and HTTP define."""
+    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
+        value = headers.get(name)
+        if value:
+            try:
+                return float(value) / 1000.0
+            except ValueError:
+                pass
+    value = headers.get("Retry-After")
+    if value:
         try:
-            response = yield ("send", attempt, origin, _request_head(method, target, fields), body, left)
-        except ServiceRequestError as exc:
-            delay = _retry_delay(retries, None, options, deadline)
-            if delay is None:
-                raise
-            retries += 1
-            _announce(retries, delay, options, str(exc))
-            yield ("sleep", delay)
-            continue
-        status = response.status_code
-        if options.logging_enable:
-            _logger().debug("Response: %s %s\nHeaders: %s", status, response.reason,
-                            _redacted(dict(response.headers.items()), secrets))
-        if status in _REDIRECT_STATUSES and response.headers.get("Location"):
-            yield ("drop", response)
-            url = _redirect_url(response, method, url, hops, options)
-            hops += 1
-            continue
-        if status in _RETRY_STATUSES:
-            delay = _retry_delay(retries, _retry_after(response.headers), options, deadline)
-            if delay is not None:
-                yield ("drop", response)
-                retries += 1
-                _announce(retries, delay, options, "{} {}".format(status, response.reason))
-                yield ("sleep", delay)
-                continue
-        return response
+            return float(value)
+        except ValueError:
+            import email.utils
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                return None
+            if when is not None:
+                return when.timestamp() - time.time()
+    return None
 
 
-def _advance(steps: Any, reply: Any, error: Optional[BaseException]) -> Tuple[bool, Any]:
-    """A generator of steps (a plan, a client's operation) given the last step's answer, or the
-    error to throw into it: its next step, or (True, what it returned)."""
+def _retry_delay(retries: int, retry_after: Optional[float], options: _Options, deadline: float) -> Optional[float]:
+    """How long to wait before the next try (the server's wish, else jittered exponential
+    backoff, capped), or None when no try is left or the wait would end past the deadline."""
+    if retries >= options.retry_total:
+        return None
+    if retry_after is None:
+        import random
+        retry_after = options.retry_backoff_factor * (2 ** retries) * random.uniform(0.8, 1.2)
+    delay = max(0.0, min(retry_after, options.retry_backoff_max))
+    return None if time.monotonic() + delay >= deadline else delay
+
+
+def _announce(retry: int, delay: float, options: _Options, cause: str) -> None:
+    """A retry, on the ``chatclient`` logger (INFO)."""
+    _logger().info("%s: retrying in %.1f s, %d of %d", cause, delay, retry, options.retry_total)
+
+
+def _waits(options: _Options, left: float) -> Tuple[Tuple[float, str, float], Tuple[float, str, float]]:
+    """How long one exchange may wait to connect and for the response's head: (seconds, the
+    setting that limits it, its value), within what is ``left`` of the call's timeout."""
+    return (min((options.connection_timeout, "connection_timeout", options.connection_timeout),
+                (left, "timeout", options.timeout)),
+            min((options.read_timeout, "read_timeout", options.read_timeout), (left, "timeout", options.timeout)))
+
+
+# ---- the steps: the only I/O there is -------------------------------------------
+# Each is a tuple of its arguments; ``op`` names the shell's method that carries it out.
+
+class _Connect(collections.namedtuple("_Connect", "host port timeout")):
+    """Open a TCP connection to host:port: answered with the connection."""
+    op = "connect"
+
+
+class _StartTLS(collections.namedtuple("_StartTLS", "conn context server_hostname timeout")):
+    """Run the TLS handshake on ``conn``: answered with the connection, now encrypted."""
+    op = "start_tls"
+
+
+class _Write(collections.namedtuple("_Write", "conn data timeout")):
+    """Send all of ``data``."""
+    op = "write"
+
+
+class _Receive(collections.namedtuple("_Receive", "conn timeout")):
+    """Wait for bytes: answered with those that arrived, or b"" when the peer closed."""
+    op = "receive"
+
+
+class _Sleep(collections.namedtuple("_Sleep", "seconds")):
+    op = "sleep"
+
+
+class _Slot(collections.namedtuple("_Slot", "pool timeout")):
+    """Wait until the pool has a slot free, and take it."""
+    op = "slot"
+
+
+class _Refresh(collections.namedtuple("_Refresh", "auth url")):
+    """Renew a stale token of the auth hook (on the loop, for the asyncio shell)."""
+    op = "refresh"
+
+
+# What a failed step means, by what it was for: (error, message, message when it timed out).
+_FAILURES: Dict[str, Tuple[Type[AzureError], str, str]] = {
+    "connect": (ServiceRequestError, "cannot connect to {where}: {exc}",
+                "connecting to {where} timed out ({setting}={value:g}s)"),
+    "head": (ServiceResponseError, "the response broke: {exc}", "no response in time ({setting}={value:g}s)"),
+    "body": (ServiceResponseError, "the response body broke off: {exc}",
+             "read timed out while receiving the response body ({setting}={value:g}s)"),
+}
+
+
+def _failure(phase: str, exc: BaseException, wait: Tuple[float, str, float], where: str = "") -> AzureError:
+    """The error a failed step is, mapped once for every step: a timeout names the setting that ran out."""
+    cls, message, timed_out = _FAILURES[phase]
+    text = timed_out if isinstance(exc, socket.timeout) else message
+    return cls(text.format(where=where, exc=_describe_exc(exc), setting=wait[1], value=wait[2]), error=exc)
+
+
+# ---- the pool: a client's connections, and their slots ---------------------------
+
+class _Pool:
+    """A client's connections: the idle and parked ones by origin, and the slots of those in use
+    (at most ``limit``: a request beyond waits for one).  Also what connecting needs: the shell
+    that carries out the steps, TLS settings and proxies.  Safe to share across threads."""
+
+    def __init__(self, shell: Any, connection_verify: Union[bool, str] = True,
+                 ssl_context: Optional[ssl.SSLContext] = None, proxies: bool = True, limit: int = 100) -> None:
+        self.shell = shell
+        self.limit = limit
+        self.connections_opened = 0
+        self._verify, self._ssl_context, self._use_proxies = connection_verify, ssl_context, proxies
+        self._proxies: Dict[Tuple[str, str, int], Optional[Tuple[str, int, Dict[str, str]]]] = {}
+        self._idle: Dict[Tuple[str, str, int], List[Any]] = {}
+        self._in_use = 0
+        self._waiting: Deque[Callable[[], bool]] = collections.deque()
+        self._lock = threading.Lock()
+
+    def proxy(self, origin: Tuple[str, str, int]) -> Optional[Tuple[str, int, Dict[str, str]]]:
+        if origin not in self._proxies:
+            self._proxies[origin] = _proxy_for(origin[0], origin[1]) if self._use_proxies else None
+        return self._proxies[origin]
+
+    def context(self) -> ssl.SSLContext:
+        if self._ssl_context is None:
+            self._ssl_context = _ssl_context(self._verify)
+        return self._ssl_context
+
+    def take_slot(self, wake: Callable[[], bool]) -> bool:
+        """Take a slot if one is free; else ``wake`` is called when one may be (it says whether it
+        woke a waiter)."""
+        with self._lock:
+            if self._in_use < self.limit:
+                self._in_use += 1
+                return True
+            self._waiting.append(wake)
+            return False
+
+    def forget(self, wake: Callable[[], bool]) -> bool:
+        """A waiter gives up: whether it was still waiting (False: it has just been woken)."""
+        with self._lock:
+            if wake in self._waiting:
+                self._waiting.remove(wake)
+                return True
+            return False
+
+    def wake_next(self) -> None:
+        while True:
+            with self._lock:
+                if not self._waiting:
+                    return
+                wake = self._waiting.popleft()
+            if wake():
+                return
+
+    def pop_idle(self, origin: Tuple[str, str, int]) -> Any:
+        with self._lock:
+            idle = self._idle.get(origin)
+            return idle.pop() if idle else None
+
+    def release(self, origin: Tuple[str, str, int], conn: Any, reusable: bool, parked: bool) -> None:
+        """A connection is done with: its slot freed, itself idle (``parked``: its response's end
+        still to read first) or closed."""
+        with self._lock:
+            self._in_use -= 1
+            idle = self._idle.setdefault(origin, [])
+            keep = reusable and len(idle) < self.limit
+            if keep:
+                conn.parked = parked
+                idle.append(conn)
+        if not keep:
+            conn.close()
+        self.wake_next()
+
+    def close(self) -> None:
+        """Close every idle connection; the pool stays usable."""
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for conns in idle.values():
+            for conn in conns:
+                conn.close()
+
+
+# ---- responses ----------------------------------------------------------------------
+
+_OPEN, _COMPLETE, _ABANDONED = "open", "complete", "abandoned"
+
+
+class _ResponseBase:
+    """What the blocking and the asyncio responses share: ``status_code``, ``reason``, ``headers``
+    (case-insensitive), and the body read as the caller asks, never beyond the client's size cap."""
+
+    def __init__(self, request: HttpRequest, head: _Head, conn: Any, pool: _Pool, origin: Tuple[str, str, int],
+                 options: _Options, events: List[Any]) -> None:
+        self.request = request
+        self.status_code: int = head.status
+        self.reason: str = head.reason
+        self.headers: CaseInsensitiveDict = head.headers
+        self._connection, self._pool, self._origin = conn, pool, origin
+        self._shell = pool.shell
+        self._read_timeout, self._max_body = options.read_timeout, options.max_response_bytes
+        self._content: Optional[bytes] = None
+        self._state = _OPEN
+        self._pending = self._take(events)  # body bytes that came with the head
+
+    @property
+    def content_type(self) -> Optional[str]:
+        return self.headers.get("Content-Type")
+
+    @property
+    def is_closed(self) -> bool:
+        return self._state != _OPEN
+
+    def _take(self, events: List[Any]) -> List[bytes]:
+        """The body bytes among a read's events; at the body's end the response is complete, and
+        its connection goes back to the pool or is closed, as the response's framing says."""
+        if events and events[-1] is _END:
+            self._complete(self._connection.reader.reusable, False)
+            return [data for data in events[:-1] if data]
+        return events
+
+    def _complete(self, reusable: bool, parked: bool) -> None:
+        if self._state is _OPEN:
+            self._state = _COMPLETE
+            self._pool.release(self._origin, self._connection, reusable, parked)
+
+    def _abandon(self) -> None:
+        """Stop reading: the connection is closed (its slot freed) unless the body was complete."""
+        if self._state is _OPEN:
+            self._state = _ABANDONED
+            self._pool.release(self._origin, self._connection, False, False)
+
+    def _park(self) -> None:
+        """The reader has what it wanted (a stream's [DONE]) though the body may not have ended: a
+        connection that stays open goes back to the pool, which reads the rest before reusing it if
+        it has arrived by then, and closes it otherwise; one that closes is closed.  Nothing waits."""
+        if self._state is _OPEN:
+            self._state = _COMPLETE
+            keep = self._connection.reader.keep_alive
+            self._pool.release(self._origin, self._connection, keep, keep)
+
+    def __del__(self) -> None:
+        try:  # dropped unread: its connection closed, its slot freed
+            self._abandon()
+        except Exception:  # pragma: no cover  (interpreter shutdown)
+            pass
+
+    def _more(self) -> Generator[Any, bytes, List[bytes]]:
+        """Steps: the body pieces the next bytes to arrive complete."""
+        reader = self._connection.reader
+        try:
+            data = yield _Receive(self._connection, self._read_timeout)
+            events = reader.feed(data) if data else reader.end_of_input()
+        except (OSError, _ProtocolError) as exc:
+            self._abandon()
+            raise _failure("body", exc, (self._read_timeout, "read_timeout", self._read_timeout)) from None
+        except BaseException:  # interrupted or cancelled: the connection is closed at once
+            self._abandon()
+            raise
+        return self._take(events)
+
+    def _read_all(self) -> Generator[Any, bytes, bytes]:
+        """Steps: the whole body (up to the size cap, past which ServiceResponseError)."""
+        if self._content is None:
+            if self._state is _ABANDONED:
+                raise ServiceResponseError("the response was closed before its body was read")
+            chunks, self._pending = self._pending, []
+            size = sum(map(len, chunks))
+            while True:
+                if size > self._max_body:
+                    self._abandon()
+                    raise ServiceResponseError("response body exceeds the cap of {} bytes (max_response_bytes)".format(
+                        self._max_body))
+                if self._state is not _OPEN:
+                    break
+                for piece in (yield from self._more()):
+                    size += len(piece)
+                    chunks.append(piece)
+            self._content = b"".join(chunks)
+        return self._content
+
+    def _pieces_so_far(self) -> List[bytes]:
+        """For iter_bytes: the body if it was read, else what arrived with the head."""
+        if self._content is not None:
+            return [self._content] if self._content else []
+        if self._state is _ABANDONED:
+            raise ServiceResponseError("the response was closed before its body was read")
+        pending, self._pending = self._pending, []
+        return pending
+
+    @property
+    def content(self) -> bytes:
+        raise NotImplementedError  # pragma: no cover
+
+    def text(self, encoding: Optional[str] = None) -> str:
+        return self.content.decode(encoding or "utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+    def __repr__(self) -> str:
+        return "<{}: {} {}>".format(type(self).__name__, self.status_code, self.reason)
+
+
+class HttpResponse(_ResponseBase):
+    """A response: ``status_code``, ``reason``, ``headers``, then the body by
+    ``read()``/``text()``/``json()`` or ``iter_bytes()``, and ``close()``."""
+
+    @property
+    def content(self) -> bytes:
+        return self.read()
+
+    def read(self) -> bytes:
+        """The whole body (up to the size cap, past which ServiceResponseError)."""
+        if self._content is None:
+            self._shell.run(self._read_all())
+        return self._content  # type: ignore[return-value]
+
+    def iter_bytes(self, chunk_size: Optional[int] = None) -> Iterator[bytes]:
+        """The body as it arrives: each piece is yielded as soon as it is read."""
+        yield from self._pieces_so_far()
+        while self._state is _OPEN:
+            yield from self._shell.run(self._more())
+
+    def close(self) -> None:
+        """Stop reading; the connection is closed unless the body was read to its end."""
+        self._abandon()
+
+    def __enter__(self) -> HttpResponse:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class AsyncHttpResponse(_ResponseBase):
+    """The async clients' response: ``await read()``, ``async for ... in iter_bytes()``,
+    ``await close()``; ``content``, ``text()`` and ``json()`` once the body was read."""
+
+    @property
+    def content(self) -> bytes:
+        if self._content is None:
+            raise ServiceResponseError("the body has not been read: await response.read() first")
+        return self._content
+
+    async def read(self) -> bytes:
+        """The whole body (up to the size cap, past which ServiceResponseError)."""
+        if self._content is None:
+            await self._shell.run(self._read_all())
+        return self._content  # type: ignore[return-value]
+
+    async def iter_bytes(self, chunk_size: Optional[int] = None) -> AsyncIterator[bytes]:
+        """The body as it arrives: each piece is yielded as soon as it is read."""
+        for piece in self._pieces_so_far():
+            yield piece
+        while self._state is _OPEN:
+            for piece in await self._shell.run(self._more()):
+                yield piece
+
+    async def close(self) -> None:
+        self._abandon()
+
+    async def __aenter__(self) -> AsyncHttpResponse:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self._abandon()
+
+
+# ---- the plan: one call, as a generator of steps ------------------------------------
+
+def _connect(pool: _Pool, origin: Tuple[str, str, int], wait: Tuple[float, str, float]) -> Generator[Any, Any, Any]:
+    """Steps: a new connection to ``origin`` (through the proxy's tunnel for https), within ``wait``."""
+    scheme, host, port = origin
+    via = pool.proxy(origin)
+    conn = None
     try:
-        return False, (steps.throw(error) if error is not None else steps.send(reply))
-    except StopIteration as done:
-        return True, done.value
+        conn = yield _Connect(via[0] if via else host, via[1] if via else port, wait[0])
+        if scheme == "https":
+            if via:
+                conn.reader = _ResponseReader("CONNECT")
+                yield _Write(conn, _connect_head(host, port, via[2]), wait[0])
+                events: List[Any] = []
+                while not events:
+                    data = yield _Receive(conn, wait[0])
+                    events = conn.reader.feed(data) if data else conn.reader.end_of_input()
+                _check_tunnel(events[0], via)
+            conn = yield _StartTLS(conn, pool.context(), host, wait[0])
+    except (OSError, _ProtocolError) as exc:
+        if conn is not None:
+            conn.close()
+        raise _failure("connect", exc, wait, _host_port(host, port)) from None
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
+    pool.connections_opened += 1
+    return conn
+
+
+def _connect_head(host: str, port: int, headers: Dict[str, str]) -> bytes:
+    """The request that asks a proxy for a tunnel to host:port."""
+    authority = _host_port(host, port)
+    return _request_head("CONNECT", authority, [("Host", authority)] + list(headers.items()))
+
+
+def _check_tunnel(head: _Head, via: Tuple[str, int, Dict[str, str]]) -> None:
+    if not 200 <= head.status < 300:
+        raise _ProtocolError("the proxy {}:{} refused the tunnel: {} {}".format(via[0], via[1], head.status,
+                                                                                 head.reason))
+
+
+def _reuse(pool: _Pool, origin: Tuple[str, str, int]) -> Generator[Any, Any, Any]:
+    """Steps: an idle connection to ``origin`` that can carry a request, or None.  A parked one's
+    response is read to its end first, waiting at most 50 ms for each piece (it is usually there)."""
+    while True:
+        conn = pool.pop_idle(origin)
+        if conn is None:
+            return None
+        try:
+            limit = 65536
+            while conn.parked and not conn.reader.done and limit > 0:
+                data = yield _Receive(conn, 0.05)
+                limit -= len(data)
+                conn.reader.feed(data) if data else conn.reader.end_of_input()
+        except (OSError, _ProtocolError):  # the rest did not come (or broke)
+            pass
+        except BaseException:
+            conn.close()
+            raise
+        if (not conn.parked or conn.reader.reusable) and conn.alive():
+            conn.parked = False
+            return conn
+        conn.close()
+
+
+def _exchange(pool: _Pool, request: HttpRequest, origin: Tuple[str, str, int], head: bytes, body: _Body,
+              left: float, options: _Options) -> Generator[Any, Any, Any]:
+    """Steps: one request on one connection, up to the response's head; the body is left to read.
+    A kept-alive connection that the server had closed is replaced by a new one (not a retry)."""
+    connect_wait, head_wait = _waits(options, left)
+    try:
+        yield _Slot(pool, connect_wait[0])
+    except socket.timeout:
+        raise ServiceRequestError("no connection free in time: all {} in use ({}={:g}s, connection_limit)".format(
+            pool.limit, *connect_wait[1:])) from None
+    try:
+        for attempt in range(2):
+            conn = (yield from _reuse(pool, origin)) if attempt == 0 else None
+            reused = conn is not None
+            if conn is None:
+                conn = yield from _connect(pool, origin, connect_wait)
+            conn.reader = reader = _ResponseReader(request.method)
+            try:
+                for data in body.with_head(head):
+                    yield _Write(conn, data, head_wait[0])
+                events: List[Any] = []
+                while not events:
+                    data = yield _Receive(conn, head_wait[0])
+                    events = reader.feed(data) if data else reader.end_of_input()
+            except (OSError, _ProtocolError) as exc:
+                conn.close()
+                if reused and not reader.received and not isinstance(exc, socket.timeout):
+                    continue  # the server closed it while it was idle: the request never arrived
+                raise _failure("head", exc, head_wait) from None
+            except BaseException:  # interrupted or cancelled: the connection is closed at once
+                conn.close()
+                raise
+            return pool.shell.response_class(request, events[0], conn, pool, origin, options, events[1:])
+        raise AssertionError("unreachable")  # pragma: no cover
+    except BaseException:
+        pool.release(origin, _CLOSED, False, False)  # no response holds the slot
+        raise
+
+
+class _Closed:
+    """Stands for a connection already closed, whose slot is given back."""
+
+    parked = False
+
+    def close(self) -> None:
+        pass
+
+
+_CLOSED = _Closed()
+
+
+def _small(response: _ResponseBase) -> bool:
+    """Whether an unwanted body is small enough to read, so that its connection can be reused."""
+    length = response.headers.get("Content-Length")
+    return length is not None and length.isdigit() and int(length) <= 65536
+
+
+def _discard(response: _ResponseBase) -> Generator[Any, Any, None]:
+    """Steps: read a small unwanted body so the connection can be reused; close a big one."""
+    if _small(response):
+        try:
+            yield from response._read_all()
+            return
+        except AzureError:
+            pass
+    response._abandon()
 
 
 def _authorized(request: HttpRequest, method: str, url: str, origin: Tuple[str, str, int], auth: Optional[AuthHook],
@@ -2032,40 +2328,96 @@ def _redirect_url(response: _ResponseBase, method: str, url: str, hops: int, opt
     return new_url
 
 
-def _waits(options: _Options, left: float) -> Tuple[Tuple[float, str, float], Tuple[float, str, float]]:
-    """How long one exchange may wait to connect and for the response's head: (seconds, the
-    setting that limits it, its value), within what is ``left`` of the call's timeout."""
-    return (min((options.connection_timeout, "connection_timeout", options.connection_timeout),
-                (left, "timeout", options.timeout)),
-            min((options.read_timeout, "read_timeout", options.read_timeout), (left, "timeout", options.timeout)))
+def _send(pool: _Pool, request: HttpRequest, options: _Options, auth: Optional[AuthHook] = None,
+          auth_origin: Optional[Tuple[str, str, int]] = None) -> Generator[Any, Any, Any]:
+    """Steps: how one request is sent, in layers: retries, around redirects, around auth, around one
+    exchange.  Returns the final response, its body left to read."""
+    method, url = request.method, request.url
+    body = _Body(request.content)
+    refresh = getattr(auth, "_refresh_async", None)
+    retries = hops = 0
+    deadline = time.monotonic() + options.timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise ServiceResponseError("no response in time (timeout={:g}s)".format(options.timeout))
+        origin, target = _split_url(url)
+        if refresh is not None and origin == auth_origin:
+            yield _Refresh(auth, url)
+        attempt, secrets = _authorized(request, method, url, origin, auth, auth_origin)
+        if options.logging_enable:
+            _logger().debug("Request: %s %s\nHeaders: %s\nBody: %s", method, url,
+                            _redacted(attempt.headers, secrets), body.preview())
+        via = pool.proxy(origin)
+        lines = CaseInsensitiveDict(attempt.headers) if origin[0] == "http" and via else attempt.headers
+        if origin[0] == "http" and via:
+            target = url  # a plain-http proxy wants the absolute URL, and its own credentials
+            lines.update(via[2])
+        fields = [("Host", _host_header(origin)), ("Accept-Encoding", "identity")] if "host" not in lines else []
+        fields.extend(lines.items())
+        if body.length is not None or method in ("POST", "PUT", "PATCH"):
+            fields.append(("Content-Length", str(body.length or 0)))
+        try:
+            response = yield from _exchange(pool, attempt, origin, _request_head(method, target, fields), body,
+                                            left, options)
+        except ServiceRequestError as exc:
+            delay = _retry_delay(retries, None, options, deadline)
+            if delay is None:
+                raise
+            retries += 1
+            _announce(retries, delay, options, str(exc))
+            yield _Sleep(delay)
+            continue
+        status = response.status_code
+        if options.logging_enable:
+            _logger().debug("Response: %s %s\nHeaders: %s", status, response.reason,
+                            _redacted(dict(response.headers.items()), secrets))
+        if status in _REDIRECT_STATUSES and response.headers.get("Location"):
+            yield from _discard(response)
+            url = _redirect_url(response, method, url, hops, options)
+            hops += 1
+            continue
+        if status in _RETRY_STATUSES:
+            delay = _retry_delay(retries, _retry_after(response.headers), options, deadline)
+            if delay is not None:
+                yield from _discard(response)
+                retries += 1
+                _announce(retries, delay, options, "{} {}".format(status, response.reason))
+                yield _Sleep(delay)
+                continue
+        return response
 
 
-class _Connection:
-    """A kept-alive HTTP/1.1 connection on a blocking socket: bytes out, the events of the
-    current response's reader in."""
+# ---- the blocking shell ------------------------------------------------------------------
+
+def _readable_now(sock: socket.socket) -> bool:
+    """Whether an idle socket has something to read: for a kept-alive connection,
+    that is the server's close (or junk), so it must not be reused."""
+    import select
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([sock], [], [], 0)[0])
+
+
+class _SocketConnection:
+    """A connection on a blocking socket, and the reader of its current response."""
+
+    __slots__ = ("sock", "reader", "parked", "timeout")
 
     def __init__(self, sock: socket.socket) -> None:
-        self.sock = sock
-        self.reader = _ResponseReader("GET")
-        self.parked = False  # handed back before its response's end was read
+        self.sock, self.reader, self.parked = sock, _ResponseReader("GET"), False
+        self.timeout: Optional[float] = sock.gettimeout()
 
-    def receive(self) -> List[Any]:
-        """The events that the next bytes to arrive complete."""
-        data = self.sock.recv(65536)
-        return self.reader.feed(data) if data else self.reader.end_of_input()
+    def alive(self) -> bool:
+        return not _readable_now(self.sock)
 
-    def finish_now(self, wait: float = 0.05, limit: int = 65536) -> bool:
-        """Reads what is left of a parked response, waiting at most ``wait`` for each piece (it
-        is usually there already); whether it ended cleanly."""
-        self.sock.settimeout(wait)
-        try:
-            while not self.reader.done and limit > 0:
-                data = self.sock.recv(limit)
-                limit -= len(data)
-                self.reader.feed(data) if data else self.reader.end_of_input()
-        except (OSError, _ProtocolError):  # the rest did not come (or broke)
-            return False
-        return self.reader.reusable
+    def wait(self, timeout: float) -> socket.socket:
+        if timeout != self.timeout:  # settimeout is two system calls: only when it changes
+            self.sock.settimeout(timeout)
+            self.timeout = timeout
+        return self.sock
 
     def close(self) -> None:
         try:  # wakes a thread blocked reading this socket (an abandoned stream)
@@ -2075,171 +2427,79 @@ class _Connection:
         self.sock.close()
 
 
-class _Shell:
-    """What both shells keep: TLS and proxy settings, the connection limit, a count of the
-    connections they opened."""
-
-    def __init__(self, connection_verify: Union[bool, str] = True, ssl_context: Optional[ssl.SSLContext] = None,
-                 proxies: bool = True, connection_limit: int = 100) -> None:
-        self._verify = connection_verify
-        self._ssl_context = ssl_context
-        self._use_proxies = proxies  # False: always direct (services that are local by design)
-        self._limit = connection_limit
-        self._proxies: Dict[Tuple[str, str, int], Optional[Tuple[str, int, Dict[str, str]]]] = {}
-        self.connections_opened = 0
-
-    def _proxy(self, key: Tuple[str, str, int]) -> Optional[Tuple[str, int, Dict[str, str]]]:
-        if key not in self._proxies:
-            self._proxies[key] = _proxy_for(key[0], key[1]) if self._use_proxies else None
-        return self._proxies[key]
-
-    def _context(self) -> ssl.SSLContext:
-        if self._ssl_context is None:
-            self._ssl_context = _ssl_context(self._verify)
-        return self._ssl_context
+def _set_event(event: threading.Event) -> bool:
+    """Wakes a thread waiting for a slot; whether it was still waiting."""
+    woken = not event.is_set()
+    event.set()
+    return woken
 
 
-class _Transport(_Shell):
-    """The blocking shell: carries out the plan over a pool of kept-alive connections (at most
-    ``connection_limit`` idle ones per origin); safe to share across threads."""
+class _BlockingShell:
+    """Carries out the steps with blocking sockets, in the calling thread."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._idle: Dict[Tuple[str, str, int], List[_Connection]] = {}
-        self._lock = threading.Lock()
+    response_class = HttpResponse
 
-    def send(self, request: HttpRequest, options: _Options, auth: Optional[AuthHook] = None,
-             auth_origin: Optional[Tuple[str, str, int]] = None) -> HttpResponse:
-        """Send ``request`` as the plan says; the final response's body is left unread."""
-        plan = _plan(request, _Body(request.content), options, auth, auth_origin, self._proxy)
+    def run(self, steps: Generator[Any, Any, T]) -> T:
+        """Carries out ``steps`` to their end: each step's result is sent back in, its error thrown in."""
         reply: Any = None
         error: Optional[BaseException] = None
         while True:
-            finished, step = _advance(plan, reply, error)
-            if finished:
-                result: HttpResponse = step
-                return result
-            reply = error = None
-            if step[0] == "send":
-                _, attempt, origin, head, body, left = step
-                try:
-                    reply = self._exchange(attempt, origin, head, body, left, options)
-                except ServiceRequestError as exc:
-                    error = exc
-            elif step[0] == "drop":
-                _discard(step[1])
-            else:
-                time.sleep(step[1])
-
-    def _exchange(self, request: HttpRequest, origin: Tuple[str, str, int], head: bytes, body: _Body, left: float,
-                  options: _Options) -> HttpResponse:
-        """One request on one connection, up to the response's head.  A kept-alive connection
-        that the server had closed is replaced by a new one, without counting a retry."""
-        connect_wait, head_wait = _waits(options, left)
-        for attempt in range(2):
-            conn = self._acquire(origin) if attempt == 0 else None
-            reused = conn is not None
-            if conn is None:
-                conn = self._connect(origin, connect_wait)
-            conn.reader = _ResponseReader(request.method)
             try:
-                conn.sock.settimeout(head_wait[0])
-                for block in body.with_head(head):
-                    conn.sock.sendall(block)
-                events: List[Any] = []
-                while not events:
-                    events = conn.receive()
-                conn.sock.settimeout(options.read_timeout)  # the body: the longest silence between reads
-            except socket.timeout as exc:
-                conn.close()
-                raise ServiceResponseError("no response in time ({}={:g}s)".format(*head_wait[1:]),
-                                           error=exc) from None
-            except (OSError, _ProtocolError) as exc:
-                conn.close()
-                if reused and not conn.reader.received:
-                    continue  # the server closed it while it was idle: the request never arrived
-                raise ServiceResponseError("the response broke: {}".format(_describe_exc(exc)), error=exc) from None
-            except BaseException:  # interrupted (Ctrl-C): the connection is closed at once
-                conn.close()
-                raise
-            return HttpResponse(request, events[0], conn, functools.partial(self._release, origin, conn),
-                                options.max_response_bytes, events[1:])
-        raise AssertionError("unreachable")  # pragma: no cover
+                step = steps.send(reply) if error is None else steps.throw(error)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            try:
+                reply, error = getattr(self, step.op)(*step), None
+            except BaseException as exc:  # Ctrl-C too: the steps close what they hold
+                reply, error = None, exc
 
-    def _connect(self, origin: Tuple[str, str, int], wait: Tuple[float, str, float]) -> _Connection:
-        """A new connection (through a proxy's tunnel for https), within ``wait``."""
-        scheme, host, port = origin
-        via = self._proxy(origin)
-        sock: Optional[socket.socket] = None
-        try:
-            sock = socket.create_connection((via[0], via[1]) if via else (host, port), timeout=wait[0])
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if scheme == "https":
-                if via:
-                    sock.sendall(_connect_head(host, port, via[2]))
-                    reader = _ResponseReader("CONNECT")
-                    events: List[Any] = []
-                    while not events:
-                        data = sock.recv(65536)
-                        events = reader.feed(data) if data else reader.end_of_input()
-                    _check_tunnel(events[0], via)
-                sock = self._context().wrap_socket(sock, server_hostname=host)
-        except socket.timeout as exc:
-            if sock is not None:
-                sock.close()
-            raise ServiceRequestError("connecting to {}:{} timed out ({}={:g}s)".format(
-                host, port, wait[1], wait[2]), error=exc) from None
-        except (OSError, _ProtocolError) as exc:
-            if sock is not None:
-                sock.close()
-            raise ServiceRequestError("cannot connect to {}:{}: {}".format(host, port, _describe_exc(exc)),
-                                      error=exc) from None
-        with self._lock:
-            self.connections_opened += 1
-        return _Connection(sock)
+    def connect(self, host: str, port: int, timeout: float) -> _SocketConnection:
+        sock = socket.create_connection((host, port), timeout=timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return _SocketConnection(sock)
 
-    def _acquire(self, origin: Tuple[str, str, int]) -> Optional[_Connection]:
+    def start_tls(self, conn: _SocketConnection, context: ssl.SSLContext, host: str,
+                  timeout: float) -> _SocketConnection:
+        conn.sock = context.wrap_socket(conn.wait(timeout), server_hostname=host)
+        return conn
+
+    def write(self, conn: _SocketConnection, data: bytes, timeout: float) -> None:
+        conn.wait(timeout).sendall(data)
+
+    def receive(self, conn: _SocketConnection, timeout: float) -> bytes:
+        return conn.wait(timeout).recv(65536)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def slot(self, pool: _Pool, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
         while True:
-            with self._lock:
-                idle = self._idle.get(origin)
-                if not idle:
-                    return None
-                conn = idle.pop()
-            if (not conn.parked or conn.finish_now()) and not _readable_now(conn.sock):
-                conn.parked = False
-                return conn
-            conn.close()
+            event = threading.Event()
+            wake = functools.partial(_set_event, event)
+            if pool.take_slot(wake):
+                return
+            if not event.wait(max(0.0, deadline - time.monotonic())) and pool.forget(wake):
+                raise socket.timeout("no slot")  # (not forgotten: woken meanwhile, so try again)
 
-    def _release(self, origin: Tuple[str, str, int], conn: _Connection, reusable: bool, parked: bool) -> None:
-        """Back to the pool (``parked``: its response's end still to be read first), or closed."""
-        if reusable:
-            with self._lock:
-                idle = self._idle.setdefault(origin, [])
-                if len(idle) < self._limit:
-                    conn.parked = parked
-                    idle.append(conn)
-                    return
-        conn.close()
-
-    def close(self) -> None:
-        """Close every idle connection; the transport stays usable."""
-        with self._lock:
-            idle, self._idle = self._idle, {}
-        for conns in idle.values():
-            for conn in conns:
-                conn.close()
+    def refresh(self, auth: Any, url: str) -> None:
+        """Nothing: the hook renews its token itself, in this thread."""
 
 
-class _AsyncConnection:
-    """A kept-alive HTTP/1.1 connection on the event loop (its asyncio protocol): the same
-    reader as the blocking one, fed by the loop's callbacks; ``close()`` drops it at once."""
+_BLOCKING = _BlockingShell()
+
+
+# ---- the asyncio shell ----------------------------------------------------------------------
+
+class _LoopConnection:
+    """A connection on the event loop (its asyncio protocol): the bytes the loop hands over wait
+    in a queue for the next receive step; ``close()`` drops the connection at once."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+        self.loop = loop
         self.transport: Any = None
         self.reader = _ResponseReader("GET")
         self.parked = False
-        self.timeout = 300.0  # the longest a read may wait
         self._received: Deque[bytes] = collections.deque()
         self._size = 0
         self._eof = False
@@ -2270,7 +2530,7 @@ class _AsyncConnection:
             self._writable.set_result(None)
 
     def pause_writing(self) -> None:
-        self._writable = self._loop.create_future()
+        self._writable = self.loop.create_future()
 
     def resume_writing(self) -> None:
         if self._writable is not None and not self._writable.done():
@@ -2289,15 +2549,10 @@ class _AsyncConnection:
         if self._writable is not None:
             await self._writable
 
-    async def receive(self, timeout: Optional[float] = None) -> List[Any]:
-        """The events that the next bytes to arrive complete."""
-        data = await self._recv(self.timeout if timeout is None else timeout)
-        return self.reader.feed(data) if data else self.reader.end_of_input()
-
-    async def _recv(self, timeout: float) -> bytes:
+    async def receive(self, timeout: float) -> bytes:
         if not self._received and not self._eof:
-            self._waiter = waiter = self._loop.create_future()
-            timer = self._loop.call_later(timeout, _expire, waiter)
+            self._waiter = waiter = self.loop.create_future()
+            timer = self.loop.call_later(timeout, _expire, waiter)
             try:
                 await waiter
             finally:
@@ -2314,22 +2569,12 @@ class _AsyncConnection:
             raise self._error
         return b""
 
-    async def finish_soon(self, wait: float = 0.05, limit: int = 65536) -> bool:
-        """Reads what is left of a parked response, waiting at most ``wait`` for each piece;
-        whether it ended cleanly."""
-        try:
-            while not self.reader.done and limit > 0:
-                data = await self._recv(wait)
-                limit -= len(data)
-                self.reader.feed(data) if data else self.reader.end_of_input()
-        except (OSError, _ProtocolError):
-            return False
-        return self.reader.reusable
-
-    @property
-    def usable(self) -> bool:
-        """Whether an idle connection may carry another request (nothing arrived while idle)."""
-        return not (self._eof or self._received or self.transport is None or self.transport.is_closing())
+    def alive(self) -> bool:
+        """Whether an idle connection may carry another request: of the running loop (a client may
+        outlive one ``asyncio.run``), and nothing arrived while it was idle."""
+        import asyncio
+        return not (self._eof or self._received or self.transport is None or self.transport.is_closing()
+                    or self.loop is not asyncio.get_running_loop())
 
     def close(self) -> None:
         if self.transport is not None:
@@ -2345,280 +2590,91 @@ def _expire(waiter: asyncio.Future[None]) -> None:
         waiter.set_exception(socket.timeout("timed out"))
 
 
-class _AsyncTransport(_Shell):
-    """The asyncio shell: carries out the same plan on the event loop, with no thread; at most
-    ``connection_limit`` connections in use at once (further requests wait for one)."""
+def _set_future(future: asyncio.Future[None]) -> bool:
+    """Wakes a task waiting for a slot; whether it was still waiting."""
+    if future.done():
+        return False
+    future.set_result(None)
+    return True
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._idle: Dict[Tuple[str, str, int], List[_AsyncConnection]] = {}
-        self._in_use = 0
-        self._waiting: Deque[asyncio.Future[None]] = collections.deque()
 
-    async def send(self, request: HttpRequest, options: _Options, auth: Optional[AuthHook] = None,
-                   auth_origin: Optional[Tuple[str, str, int]] = None) -> AsyncHttpResponse:
-        """Send ``request`` as the plan says; the final response's body is left unread."""
-        import asyncio  # only the async clients need it: not imported with the module
-        refresh = getattr(auth, "_refresh_async", None)
-        if refresh is not None:
-            await refresh(request.url)  # an async credential is awaited on the loop
-        plan = _plan(request, _Body(request.content), options, auth, auth_origin, self._proxy)
+class _AsyncioShell:
+    """Carries out the same steps on the running event loop, with no thread."""
+
+    response_class = AsyncHttpResponse
+
+    async def run(self, steps: Generator[Any, Any, T]) -> T:
+        """Carries out ``steps`` to their end: each step's result is sent back in, its error thrown in."""
         reply: Any = None
         error: Optional[BaseException] = None
         while True:
-            finished, step = _advance(plan, reply, error)
-            if finished:
-                result: AsyncHttpResponse = step
-                return result
-            reply = error = None
-            if step[0] == "send":
-                _, attempt, origin, head, body, left = step
-                try:
-                    reply = await self._exchange(attempt, origin, head, body, left, options)
-                except ServiceRequestError as exc:
-                    error = exc
-            elif step[0] == "drop":
-                await _adiscard(step[1])
-            else:
-                await asyncio.sleep(step[1])
+            try:
+                step = steps.send(reply) if error is None else steps.throw(error)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            try:
+                reply, error = await getattr(self, step.op)(*step), None
+            except BaseException as exc:  # cancelled too: the steps close what they hold
+                reply, error = None, exc
 
-    async def _exchange(self, request: HttpRequest, origin: Tuple[str, str, int], head: bytes,
-                        body: _Body, left: float, options: _Options) -> AsyncHttpResponse:
-        """One request on one connection, up to the response's head (see _Transport._exchange)."""
-        connect_wait, head_wait = _waits(options, left)
-        await self._take_slot()
-        try:
-            for attempt in range(2):
-                conn = await self._acquire(origin) if attempt == 0 else None
-                reused = conn is not None
-                if conn is None:
-                    conn = await self._connect(origin, connect_wait)
-                conn.reader = _ResponseReader(request.method)
-                conn.timeout = head_wait[0]
-                try:
-                    for block in body.with_head(head):
-                        await conn.write(block)
-                    events: List[Any] = []
-                    while not events:
-                        events = await conn.receive()
-                    conn.timeout = options.read_timeout
-                except socket.timeout as exc:
-                    conn.close()
-                    raise ServiceResponseError("no response in time ({}={:g}s)".format(*head_wait[1:]),
-                                               error=exc) from None
-                except (OSError, _ProtocolError) as exc:
-                    conn.close()
-                    if reused and not conn.reader.received:
-                        continue
-                    raise ServiceResponseError("the response broke: {}".format(_describe_exc(exc)),
-                                               error=exc) from None
-                except BaseException:  # cancelled: the connection is closed at once, nothing more is sent
-                    conn.close()
-                    raise
-                return AsyncHttpResponse(request, events[0], conn, functools.partial(self._release, origin, conn),
-                                         options.max_response_bytes, events[1:])
-            raise AssertionError("unreachable")  # pragma: no cover
-        except BaseException:
-            self._free_slot()
-            raise
-
-    async def _connect(self, origin: Tuple[str, str, int], wait: Tuple[float, str, float]) -> _AsyncConnection:
-        import asyncio
-        scheme, host, port = origin
-        via = self._proxy(origin)
+    async def connect(self, host: str, port: int, timeout: float) -> _LoopConnection:
+        import asyncio  # only the async clients need it: not imported with the module
         loop = asyncio.get_running_loop()
-        conn = _AsyncConnection(loop)
-        direct_tls = self._context() if scheme == "https" and not via else None
+        conn = _LoopConnection(loop)
         try:
-            await asyncio.wait_for(loop.create_connection(
-                lambda: conn, via[0] if via else host, via[1] if via else port, ssl=direct_tls,  # type: ignore
-                server_hostname=host if direct_tls else None), wait[0])
-            if scheme == "https" and via:
-                await conn.write(_connect_head(host, port, via[2]))
-                conn.reader = _ResponseReader("CONNECT")
-                events: List[Any] = []
-                while not events:
-                    events = await conn.receive(wait[0])
-                _check_tunnel(events[0], via)
-                conn.transport = await asyncio.wait_for(loop.start_tls(
-                    conn.transport, conn, self._context(), server_hostname=host), wait[0])  # type: ignore[arg-type]
-        except (asyncio.TimeoutError, socket.timeout) as exc:
+            await asyncio.wait_for(loop.create_connection(lambda: conn, host, port), timeout)  # type: ignore
+        except asyncio.TimeoutError:
             conn.close()
-            raise ServiceRequestError("connecting to {}:{} timed out ({}={:g}s)".format(
-                host, port, wait[1], wait[2]), error=exc) from None
-        except (OSError, _ProtocolError) as exc:
-            conn.close()
-            raise ServiceRequestError("cannot connect to {}:{}: {}".format(host, port, _describe_exc(exc)),
-                                      error=exc) from None
+            raise socket.timeout("timed out") from None
         except BaseException:
             conn.close()
             raise
-        self.connections_opened += 1
         return conn
 
-    async def _take_slot(self) -> None:
+    async def start_tls(self, conn: _LoopConnection, context: ssl.SSLContext, host: str,
+                        timeout: float) -> _LoopConnection:
         import asyncio
-        while self._in_use >= self._limit:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiting.append(waiter)
-            try:
-                await waiter
-            finally:
-                if waiter in self._waiting:
-                    self._waiting.remove(waiter)
-        self._in_use += 1
+        try:
+            conn.transport = await asyncio.wait_for(conn.loop.start_tls(
+                conn.transport, conn, context, server_hostname=host), timeout)  # type: ignore[arg-type]
+        except asyncio.TimeoutError:
+            raise socket.timeout("timed out") from None
+        return conn
 
-    def _free_slot(self) -> None:
-        self._in_use -= 1
-        while self._waiting:
-            waiter = self._waiting.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                break
+    async def write(self, conn: _LoopConnection, data: bytes, timeout: float) -> None:
+        await conn.write(data)
 
-    async def _acquire(self, origin: Tuple[str, str, int]) -> Optional[_AsyncConnection]:
-        """An idle connection of this event loop (a client may outlive one ``asyncio.run``)."""
+    async def receive(self, conn: _LoopConnection, timeout: float) -> bytes:
+        return await conn.receive(timeout)
+
+    async def sleep(self, seconds: float) -> None:
         import asyncio
-        idle = self._idle.get(origin)
+        await asyncio.sleep(seconds)
+
+    async def slot(self, pool: _Pool, timeout: float) -> None:
+        import asyncio
         loop = asyncio.get_running_loop()
-        while idle:
-            conn = idle.pop()
-            if conn._loop is loop and (not conn.parked or await conn.finish_soon()) and conn.usable:
-                conn.parked = False
-                return conn
-            conn.close()
-        return None
-
-    def _release(self, origin: Tuple[str, str, int], conn: _AsyncConnection, reusable: bool, parked: bool) -> None:
-        """Back to the pool (``parked``: its response's end still to be read first), or closed."""
-        self._free_slot()
-        idle = self._idle.setdefault(origin, [])
-        if reusable and len(idle) < self._limit:
-            conn.parked = parked
-            idle.append(conn)
-        else:
-            conn.close()
-
-    def close(self) -> None:
-        idle, self._idle = self._idle, {}
-        for conns in idle.values():
-            for conn in conns:
-                conn.close()
-
-
-async def _adiscard(response: AsyncHttpResponse) -> None:
-    """Read a small unwanted body so the connection can be reused; close a big one."""
-    if _small(response):
-        try:
-            await response.read()
-            return
-        except AzureError:
-            pass
-    await response.close()
-
-
-def _connect_head(host: str, port: int, headers: Dict[str, str]) -> bytes:
-    """The request that asks a proxy for a tunnel to host:port."""
-    authority = _host_port(host, port)
-    return _request_head("CONNECT", authority, [("Host", authority)] + list(headers.items()))
-
-
-def _check_tunnel(head: _Head, via: Tuple[str, int, Dict[str, str]]) -> None:
-    if not 200 <= head.status < 300:
-        raise _ProtocolError("the proxy {}:{} refused the tunnel: {} {}".format(via[0], via[1], head.status,
-                                                                                 head.reason))
-
-
-def _retry_delay(retries: int, retry_after: Optional[float], options: _Options, deadline: float) -> Optional[float]:
-    """How long to wait before the next try (the server's wish, else jittered exponential
-    backoff, capped), or None when no try is left or the wait would end past the deadline."""
-    if retries >= options.retry_total:
-        return None
-    if retry_after is None:
-        import random
-        retry_after = options.retry_backoff_factor * (2 ** retries) * random.uniform(0.8, 1.2)
-    delay = max(0.0, min(retry_after, options.retry_backoff_max))
-    return None if time.monotonic() + delay >= deadline else delay
-
-
-def _announce(retry: int, delay: float, options: _Options, cause: str) -> None:
-    """A retry, on the ``chatclient`` logger (INFO)."""
-    _logger().info("%s: retrying in %.1f s, %d of %d", cause, delay, retry, options.retry_total)
-
-
-def _small(response: _ResponseBase) -> bool:
-    """Whether an unwanted body is small enough to read, so that its connection can be reused."""
-    length = response.headers.get("Content-Length")
-    return length is not None and length.isdigit() and int(length) <= 65536
-
-
-def _discard(response: HttpResponse) -> None:
-    """Read a small unwanted body so the connection can be reused; close a big one."""
-    if _small(response):
-        try:
-            response.read()
-            return
-        except AzureError:
-            pass
-    response.close()
-
-
-def _retry_after(headers: Any) -> Optional[float]:
-    """The server's requested wait in seconds, from the headers Azure and HTTP define."""
-    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
-        value = headers.get(name)
-        if value:
+        deadline = loop.time() + timeout
+        while True:
+            future = loop.create_future()
+            wake = functools.partial(_set_future, future)
+            if pool.take_slot(wake):
+                return
+            timer = loop.call_later(max(0.0, deadline - loop.time()), _expire, future)
             try:
-                return float(value) / 1000.0
-            except ValueError:
-                pass
-    value = headers.get("Retry-After")
-    if value:
-        try:
-            return float(value)
-        except ValueError:
-            import email.utils
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError):
-                return None
-            if when is not None:
-                return when.timestamp() - time.time()
-    return None
+                await future
+            except BaseException:  # timed out or cancelled: a wake that came meanwhile goes to the next
+                if not pool.forget(wake):
+                    pool.wake_next()
+                raise
+            finally:
+                timer.cancel()
+
+    async def refresh(self, auth: Any, url: str) -> None:
+        await auth._refresh_async(url)
 
 
-def _body_preview(body: _Body) -> str:
-    if body.file is not None:
-        return "<file, {} bytes>".format(body.length)
-    if body.data is None:
-        return ""
-    text = body.data[:4096].decode("utf-8", "replace")
-    return text + ("..." if len(body.data) > 4096 else "")
-
-
-def _proxy_for(scheme: str, host: str) -> Optional[Tuple[str, int, Dict[str, str]]]:
-    """The proxy for ``scheme`` from the environment, as urllib reads it, or None.
-
-    Returns (host, port, headers for the proxy).  urllib.request (large to import) is
-    imported only when a proxy variable for ``scheme`` is set.
-    """
-    if not any(name.lower() == scheme + "_proxy" for name in os.environ):
-        return None
-    import urllib.request
-    proxies = urllib.request.getproxies_environment()
-    if urllib.request.proxy_bypass_environment(host, proxies):  # type: ignore[attr-defined]
-        return None
-    proxy = proxies.get(scheme)
-    if not proxy:
-        return None
-    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
-    headers: Dict[str, str] = {}
-    if parts.username is not None:
-        import base64
-        from urllib.parse import unquote
-        userinfo = "{}:{}".format(unquote(parts.username), unquote(parts.password or ""))
-        headers["Proxy-Authorization"] = "Basic " + base64.b64encode(userinfo.encode("utf-8")).decode("ascii")
-    return parts.hostname or "", parts.port or 8080, headers
+_ASYNCIO = _AsyncioShell()
 
 
 # =============================================================================
@@ -2640,7 +2696,7 @@ class _TokenCredential:
     def __init__(self, **kwargs: Any) -> None:
         self._tokens: Dict[Tuple[str, ...], AccessToken] = {}
         self._lock = threading.Lock()
-        self._transport = _Transport(kwargs.pop("connection_verify", True), proxies=kwargs.pop("proxies", True))
+        self._pool = _Pool(_BLOCKING, kwargs.pop("connection_verify", True), proxies=kwargs.pop("proxies", True))
         self._options = _Options().updated(dict({"connection_timeout": 10, "read_timeout": 30},
                                                 **_pop_options(kwargs)))
 
@@ -2664,12 +2720,12 @@ class _TokenCredential:
         """Send a token request; its JSON answer, or the error that says what went wrong
         (CredentialUnavailableError when the service could not be reached)."""
         try:
-            response = self._transport.send(request, options or self._options)
+            response = _BLOCKING.run(_send(self._pool, request, options or self._options))
             body = response.read()
         except AzureError as exc:
             raise self._unavailable(_scrub(str(exc), secrets)) from None
         finally:
-            self._transport.close()  # the next token is an hour away: keep no idle connection
+            self._pool.close()  # the next token is an hour away: keep no idle connection
         try:
             answer = json.loads(body)
         except (ValueError, RecursionError):
@@ -2685,7 +2741,7 @@ class _TokenCredential:
             type(self).__name__, response.status_code, response.reason, _scrub(detail, secrets)), response=response)
 
     def close(self) -> None:
-        self._transport.close()
+        self._pool.close()
 
     def __enter__(self: T) -> T:
         return self
@@ -3300,13 +3356,12 @@ def _check_list(value: Any, name: str, kinds: Tuple[type, ...], what: str) -> No
 
 
 class _Client:
-    """What every client shares: endpoint, auth, headers, settings, transport, and the
-    operations, written once as generators of I/O steps that ``_run`` carries out here
-    (blocking) and ``_AsyncClient._run`` on the event loop:
-    ("send", request, options) is answered with the response, ("read", response) with its body."""
+    """What every client shares: endpoint, auth, headers, settings, its pool of connections, and
+    the operations, written once as generators of the transport's steps, which the client's shell
+    carries out (blocking, or on the event loop for the async clients)."""
 
     _SETTINGS: ClassVar[Tuple[str, ...]] = ()
-    _TRANSPORT: ClassVar[Any] = _Transport
+    _SHELL: ClassVar[Any] = _BLOCKING
     _STREAM: ClassVar[Any] = StreamingChatCompletions
 
     def __init__(self, endpoint: str, credential: Any, *, api_version: Optional[str] = _UNSET,
@@ -3340,7 +3395,7 @@ class _Client:
                                                                                   next(iter(kwargs))))
         if not isinstance(connection_limit, int) or connection_limit < 1:
             raise ValueError("connection_limit must be a whole number >= 1, not {!r}".format(connection_limit))
-        self._transport = self._TRANSPORT(connection_verify, ssl_context, connection_limit=connection_limit)
+        self._pool = _Pool(self._SHELL, connection_verify, ssl_context, limit=connection_limit)
         self._model_info: Optional[ModelInfo] = None
 
     # -- requests --------------------------------------------------------------
@@ -3401,14 +3456,14 @@ class _Client:
     # -- operations ------------------------------------------------------------
     def _call(self, method: str, path: str, content: Any, call: Dict[str, Any], extra: bool = False) -> Any:
         request, options = self._request(method, path, content, call, extra)
-        response = yield ("send", request, options)
+        response = yield from _send(self._pool, request, options, self._auth, self._auth_origin)
         return response, options
 
     @staticmethod
     def _json_of(response: _ResponseBase) -> Any:
         """The decoded JSON object of a successful response; else the error it is."""
         try:
-            data = yield ("read", response)
+            data = yield from response._read_all()
         except ServiceResponseError:
             if 200 <= response.status_code < 300:
                 raise
@@ -3468,27 +3523,14 @@ class _Client:
         outgoing.headers.setdefault("User-Agent", self._user_agent)
         outgoing.headers.update(request.headers)
         outgoing.content = request.content
-        response = yield ("send", outgoing, options)
+        response = yield from _send(self._pool, outgoing, options, self._auth, self._auth_origin)
         if not stream:
-            yield ("read", response)
+            yield from response._read_all()
         return response
 
     def _run(self, operation: Any) -> Any:
-        """Carries out an operation's steps, blocking."""
-        reply: Any = None
-        error: Optional[BaseException] = None
-        while True:
-            finished, step = _advance(operation, reply, error)
-            if finished:
-                return step
-            reply = error = None
-            try:
-                if step[0] == "send":
-                    reply = self._transport.send(step[1], step[2], self._auth, self._auth_origin)
-                else:
-                    reply = step[1].read()
-            except AzureError as exc:
-                error = exc
+        """Carries out an operation's steps with this client's shell (for the async clients: an awaitable)."""
+        return self._SHELL.run(operation)
 
     # -- the blocking surface ----------------------------------------------------
     def get_model_info(self, **kwargs: Any) -> ModelInfo:
@@ -3506,7 +3548,7 @@ class _Client:
         return result
 
     def close(self) -> None:
-        self._transport.close()
+        self._pool.close()
 
     def __enter__(self: T) -> T:
         return self
@@ -3715,26 +3757,8 @@ def load_client(endpoint: str, credential: Any, **kwargs: Any) -> Any:
 class _AsyncClient(_Client):
     """A client whose operations run on the event loop, through the asyncio shell."""
 
-    _TRANSPORT = _AsyncTransport
+    _SHELL = _ASYNCIO
     _STREAM = AsyncStreamingChatCompletions
-    _transport: _AsyncTransport
-
-    async def _run(self, operation: Any) -> Any:
-        """Carries out an operation's steps on the event loop."""
-        reply: Any = None
-        error: Optional[BaseException] = None
-        while True:
-            finished, step = _advance(operation, reply, error)
-            if finished:
-                return step
-            reply = error = None
-            try:
-                if step[0] == "send":
-                    reply = await self._transport.send(step[1], step[2], self._auth, self._auth_origin)
-                else:
-                    reply = await step[1].read()
-            except AzureError as exc:
-                error = exc
 
     async def get_model_info(self, **kwargs: Any) -> ModelInfo:  # type: ignore[override]
         result: ModelInfo = await self._run(self._model_info_op(kwargs))
@@ -3747,7 +3771,7 @@ class _AsyncClient(_Client):
         return result
 
     async def close(self) -> None:  # type: ignore[override]
-        self._transport.close()
+        self._pool.close()
 
     async def __aenter__(self: T) -> T:
         return self

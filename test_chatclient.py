@@ -778,11 +778,19 @@ class AuthTest(StubTest):
             hook(request)
         self.assertEqual(request.headers["Authorization"], "Bearer token-1")
         self.assertEqual(credential.calls, [("scope/.default",)])
-        short = FakeTokenCredential(lifetime=10)  # inside the renewal window: asked every time
+        short = FakeTokenCredential(lifetime=10)  # inside the renewal window: renewed at most every 30 s
         hook = BearerTokenAuth(short)
         hook(HttpRequest("GET", "https://example.invalid/"))
         hook(HttpRequest("GET", "https://example.invalid/"))
+        self.assertEqual(short.calls, [("https://ml.azure.com/.default",)])
+        hook._fetched -= 30
+        hook(HttpRequest("GET", "https://example.invalid/"))
         self.assertEqual(short.calls, [("https://ml.azure.com/.default",)] * 2)
+        expired = FakeTokenCredential(lifetime=-1)  # already expired: asked every time
+        hook = BearerTokenAuth(expired)
+        hook(HttpRequest("GET", "https://example.invalid/"))
+        hook(HttpRequest("GET", "https://example.invalid/"))
+        self.assertEqual(len(expired.calls), 2)
 
     def test_auth_hooks(self) -> None:
         hooks = [(ApiKeyAuth(KEY), "api-key", KEY),
@@ -1338,7 +1346,7 @@ class TransportTest(StubTest):
         for _ in range(20):
             self.client.complete(messages=[UserMessage("hi")])
         self.assertEqual(self.stub.connections, 1)
-        self.assertEqual(self.client._transport.connections_opened, 1)
+        self.assertEqual(self.client._pool.connections_opened, 1)
 
     def test_one_client_shared_by_16_threads(self) -> None:
         self.stub.default = self._echo  # each answer carries its own prompt
@@ -1674,7 +1682,7 @@ class ConnectionFateTest(StubTest):
                 if framing == "100 first":
                     head = version + b" " + status.replace(b"HTTP/1.1 200 OK\r\n", b"HTTP/1.1 200 OK\r\n" + header)
                 else:
-                    head = version + b" " + lines[0] + b"\r\n" + b"".join(l + b"\r\n" for l in lines[1:]) + header
+                    head = version + b" " + lines[0] + b"\r\n" + b"".join(line + b"\r\n" for line in lines[1:]) + header
                 if not head.endswith(b"\r\n"):
                     head += b"\r\n"
                 reusable = keeps and framing != "until close"
@@ -1713,7 +1721,7 @@ class ConnectionFateTest(StubTest):
         # against a request sent with one sendall: a head and body written apart take one more.
         if not sys.platform.startswith("linux"):
             self.skipTest("counts segments with Linux's TCP_INFO")
-        counts: "queue.Queue[int]" = queue.Queue()
+        counts: queue.Queue[int] = queue.Queue()
         answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(json.dumps(CHAT)), json.dumps(CHAT).encode())
 
         def script(conn: socket.socket) -> None:
@@ -3717,7 +3725,7 @@ class AsyncShellTest(StubTest):
                 await event.wait()
                 release.set()
                 results = await asyncio.gather(*tasks)
-                self.assertEqual(client._transport.connections_opened, 2)
+                self.assertEqual(client._pool.connections_opened, 2)
                 return len(results)
         self.assertEqual(self.run_on_loop(main), 5)
         self.assertEqual((self.stub.connections, len(self.stub.requests)), (2, 5))
@@ -3759,4 +3767,4 @@ class AsyncAcrossLoopsTest(StubTest):
                 self.assertEqual(asyncio.run(client.complete(messages=[UserMessage("hi")])).id, "chatcmpl-1")
             asyncio.run(client.close())
             gc.collect()
-        self.assertEqual(client._transport.connections_opened, 2)
+        self.assertEqual(client._pool.connections_opened, 2)
