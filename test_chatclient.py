@@ -6,6 +6,8 @@ Run with:  python -m unittest -v test_chatclient
 import ast
 import asyncio
 import concurrent.futures
+import functools
+import gc
 import io
 import itertools
 import json
@@ -265,20 +267,36 @@ class StubTest(unittest.TestCase):
                 self.skipTest("about the blocking client only")
             self.loop = asyncio.new_event_loop()
             self.addCleanup(self.loop.close)
+            self.guard_the_blocking_shell()
         self.stub = Stub()
         self.addCleanup(self.stub.stop)
         self.client = self.make_client()
+
+    def guard_the_blocking_shell(self) -> None:
+        """On the async run, a test that sends through the blocking shell fails: it would test it twice."""
+        blocking_runs: List[Any] = []
+        chatclient._BLOCKING.run = lambda steps: blocking_runs.append(steps)  # type: ignore[method-assign]
+        self.addCleanup(lambda: self.assertEqual(blocking_runs, [], "the async run used the blocking shell"))
+        self.addCleanup(delattr, chatclient._BLOCKING, "run")
+
+    def build(self, cls: Any, *args: Any, **kw: Any) -> Any:
+        """A client of ``cls`` (the blocking class's name) for this test's shell: the one factory of
+        every test that runs on both shells."""
+        if self.shell == "async":
+            if cls in (load_client, load_async_client):
+                client: Any = OnTheLoop(self.loop.run_until_complete(load_async_client(*args, **kw)), self.loop)
+            else:
+                client = OnTheLoop(ASYNC_TWIN[cls](*args, **kw), self.loop)
+        else:
+            client = (load_client if cls is load_async_client else cls)(*args, **kw)
+        self.addCleanup(client.close)
+        return client
 
     def make_client(self, cls: Any = ChatCompletionsClient, url: Optional[str] = None, **kw: Any) -> Any:
         kw.setdefault("retry_backoff_factor", 0.001)
         kw.setdefault("read_timeout", WAIT)  # every test bounds its own time, whatever the client does
         kw.setdefault("connection_timeout", WAIT)
-        if self.shell == "async":
-            client: Any = OnTheLoop(ASYNC_TWIN[cls](url or self.stub.url, AzureKeyCredential(KEY), **kw), self.loop)
-        else:
-            client = cls(url or self.stub.url, AzureKeyCredential(KEY), **kw)
-        self.addCleanup(client.close)
-        return client
+        return self.build(cls, url or self.stub.url, AzureKeyCredential(KEY), **kw)
 
     def raw(self, script: Callable[[socket.socket], None]) -> RawServer:
         server = RawServer(script)
@@ -429,6 +447,8 @@ class WireTest(StubTest):
             recorded = json.load(f)
         self.stub.default = self._answer
         names = {n: getattr(chatclient, n) for n in chatclient.__all__}
+        for cls in (ChatCompletionsClient, EmbeddingsClient, ImageEmbeddingsClient):  # this test's shell
+            names[cls.__name__] = functools.partial(self.build, cls)
         ignored = {"user-agent", "x-ms-client-request-id", "accept-encoding", "connection", "host",
                    "content-length"}
         for case in recorded["cases"]:
@@ -525,10 +545,10 @@ class WireTest(StubTest):
             (lambda: self.client.complete(body=object()), TypeError),
             (lambda: self.client.complete(messages=[UserMessage("x")], headers={"X": "a\r\nb"}), ValueError),
             (lambda: self.client.complete(messages=[UserMessage("x")], model_extras=[1]), TypeError),
-            (lambda: ChatCompletionsClient(42, AzureKeyCredential(KEY)), TypeError),
-            (lambda: ChatCompletionsClient("ftp://x", AzureKeyCredential(KEY)), ValueError),
-            (lambda: ChatCompletionsClient(self.stub.url, KEY), TypeError),
-            (lambda: ChatCompletionsClient(self.stub.url, AzureKeyCredential(KEY), bogus=1), TypeError),
+            (lambda: self.build(ChatCompletionsClient, 42, AzureKeyCredential(KEY)), TypeError),
+            (lambda: self.build(ChatCompletionsClient, "ftp://x", AzureKeyCredential(KEY)), ValueError),
+            (lambda: self.build(ChatCompletionsClient, self.stub.url, KEY), TypeError),
+            (lambda: self.build(ChatCompletionsClient, self.stub.url, AzureKeyCredential(KEY), bogus=1), TypeError),
         ]
         for call, exc in bad:
             with self.subTest(exc=exc):
@@ -1738,6 +1758,68 @@ class ConnectionFateTest(StubTest):
         self.assertEqual(counts.get(timeout=WAIT), one_write)
 
 
+class SlotTest(StubTest):
+    """A connection in use holds one of the client's ``connection_limit`` slots until its response is
+    complete or dropped, whichever way it is dropped; ``timeout=`` bounds the wait for a slot."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client = self.make_client(connection_limit=1)
+
+    def held(self) -> Any:
+        """A response whose body is half sent: the rest follows when the test lets it."""
+        go = threading.Event()
+        self.addCleanup(go.set)
+
+        def reply(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(200)
+            h.send_header("Content-Length", "4")
+            h.end_headers()
+            h.wfile.write(b"ha")
+            h.wfile.flush()
+            go.wait(WAIT)
+            h.wfile.write(b"lf")
+        self.stub.reply(reply)
+        response = self.client.send_request(HttpRequest("GET", self.stub.url + "/held"), stream=True)
+        response.go = go
+        return response
+
+    def test_every_way_a_response_is_dropped_frees_its_slot(self) -> None:
+        ways: Dict[str, Callable[[Any], Any]] = {
+            "read": lambda r: (r.go.set(), self.assertEqual(r.read(), b"half")),
+            "iterated": lambda r: (r.go.set(), self.assertEqual(b"".join(r.iter_bytes()), b"half")),
+            "closed": lambda r: r.close(), "dropped": lambda r: None}
+        for way, drop in ways.items():
+            with self.subTest(way=way):
+                drop(self.held())  # "dropped": garbage as soon as it is unreferenced
+                gc.collect()
+                self.assertEqual(self.client.complete(messages=[UserMessage("hi")], timeout=WAIT).id, "chatcmpl-1")
+
+    def test_a_read_cancelled_mid_body_frees_its_slot(self) -> None:
+        if self.shell != "async":
+            self.skipTest("cancellation is the asyncio shell's")
+        response = self.held()._response
+
+        async def cancel_the_read() -> None:
+            task = asyncio.ensure_future(response.read())
+            await asyncio.sleep(0)  # the read starts, and waits for the rest of the body
+            task.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await task
+        self.loop.run_until_complete(cancel_the_read())
+        self.assertTrue(response.is_closed)
+        self.assertEqual(self.client.complete(messages=[UserMessage("hi")], timeout=WAIT).id, "chatcmpl-1")
+
+    def test_timeout_bounds_the_wait_for_a_slot(self) -> None:
+        response = self.held()
+        started = time.monotonic()
+        with self.assertRaisesRegex(ServiceRequestError, r"no connection free in time: all 1 in use \(timeout=0.2s"):
+            self.client.complete(messages=[UserMessage("hi")], timeout=0.2)
+        self.assertLess(time.monotonic() - started, WAIT)
+        response.close()
+        self.assertEqual(self.client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+
+
 class RedirectTest(StubTest):
     def setUp(self) -> None:
         super().setUp()
@@ -1772,8 +1854,7 @@ class RedirectTest(StubTest):
     def test_custom_hook_headers_do_not_cross_origins(self) -> None:
         def hook(request: HttpRequest) -> None:
             request.headers["X-Signature"] = "signed-secret"
-        client = ChatCompletionsClient(self.stub.url, hook, **BOUNDED)
-        self.addCleanup(client.close)
+        client = self.build(ChatCompletionsClient, self.stub.url, hook, **BOUNDED)
         self.stub.reply((308, {"Location": self.other.url + "/x"}, b""))
         client.complete(messages=[UserMessage("hi")])
         self.assertEqual(self.stub.requests[0]["headers"]["x-signature"], "signed-secret")
@@ -1805,8 +1886,7 @@ class RedirectTest(StubTest):
         cert = make_certificate(self)
         tls = TLSStub(cert, (307, {"Location": self.other.url + "/plain"}, b""))
         self.addCleanup(tls.stop)
-        client = ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), **BOUNDED, connection_verify=cert)
-        self.addCleanup(client.close)
+        client = self.build(ChatCompletionsClient, tls.url, AzureKeyCredential(KEY), **BOUNDED, connection_verify=cert)
         with self.assertRaisesRegex(HttpResponseError, "from https to plain http"):
             client.complete(messages=[UserMessage("hi")])
         self.assertEqual(self.other.requests, [])
@@ -2070,6 +2150,26 @@ class AsyncTest(StubTest):
         self.run_async(main())
         self.assertEqual([r["headers"]["authorization"] for r in tls.requests], ["Bearer async-token"] * 2)
         self.assertEqual(AsyncCredential.calls, 1)
+
+    def test_async_credential_with_short_lived_tokens(self) -> None:
+        # Its tokens are always within the five-minute renewal window: each one fetched is used.
+        cert = make_certificate(self)
+        tls = TLSStub(cert, json_reply(CHAT))
+        self.addCleanup(tls.stop)
+
+        class ShortLived:
+            calls = 0
+
+            async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+                ShortLived.calls += 1
+                return AccessToken("short-%d" % ShortLived.calls, int(time.time()) + 120)
+
+        async def main() -> None:
+            async with AsyncChatCompletionsClient(tls.url, ShortLived(), **BOUNDED, connection_verify=cert) as client:
+                await client.complete(messages=[UserMessage("hi")])
+                await client.complete(messages=[UserMessage("hi")])
+        self.run_async(main())
+        self.assertEqual([r["headers"]["authorization"] for r in tls.requests], ["Bearer short-1"] * 2)
 
 
 # ---------------------------------------------------------------------------
@@ -2733,26 +2833,26 @@ def clear_proxy_variables(test: unittest.TestCase) -> None:
         test.addCleanup(os.environ.pop, name, None)
 
 
-class ProxyTest(unittest.TestCase):
+class ProxyTest(StubTest):
     """Proxies come from the environment, as urllib reads it."""
 
     def setUp(self) -> None:
         clear_proxy_variables(self)
+        super().setUp()
 
     def test_plain_http_through_a_proxy(self) -> None:
-        proxy = Stub()
-        self.addCleanup(proxy.stop)
+        proxy = self.stub
         os.environ["http_proxy"] = "http://user:p%%40ss@127.0.0.1:%d" % proxy.server.server_address[1]
-        with ChatCompletionsClient("http://models.example.invalid:8123/v1", AzureKeyCredential(KEY),
-                                   **BOUNDED) as client:
-            self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+        client = self.build(ChatCompletionsClient, "http://models.example.invalid:8123/v1", AzureKeyCredential(KEY),
+                            **BOUNDED)
+        self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
         request = proxy.requests[0]
         self.assertEqual(request["path"], "http://models.example.invalid:8123/v1/chat/completions")
         self.assertEqual(request["headers"]["proxy-authorization"], "Basic dXNlcjpwQHNz")  # user:p@ss
         os.environ["no_proxy"] = "models.example.invalid"
-        with ChatCompletionsClient("http://models.example.invalid:8123", AzureKeyCredential(KEY), **BOUNDED,
-                                   retry_total=0) as client:
-            self.assertRaises(ServiceRequestError, client.complete, messages=[UserMessage("hi")])
+        client = self.build(ChatCompletionsClient, "http://models.example.invalid:8123", AzureKeyCredential(KEY),
+                            **BOUNDED, retry_total=0)
+        self.assertRaises(ServiceRequestError, client.complete, messages=[UserMessage("hi")])
         self.assertEqual(len(proxy.requests), 1)
 
     def test_https_through_a_connect_tunnel(self) -> None:
@@ -2763,8 +2863,10 @@ class ProxyTest(unittest.TestCase):
         proxy = RawServer(tunnel(connects))
         self.addCleanup(proxy.stop)
         os.environ["https_proxy"] = proxy.url
-        with ChatCompletionsClient(tls.url, AzureKeyCredential(KEY), **BOUNDED, connection_verify=cert) as client:
-            self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+        client = self.build(ChatCompletionsClient, tls.url, AzureKeyCredential(KEY), **BOUNDED, connection_verify=cert)
+        self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")
+        self.assertEqual(client.complete(messages=[UserMessage("hi")]).id, "chatcmpl-1")  # the same tunnel
+        self.assertEqual(len(connects), 1)
         self.assertTrue(connects[0].startswith(b"CONNECT 127.0.0.1:%d HTTP/1." % tls.server.server_address[1]),
                         connects[0])
         self.assertNotIn(KEY.encode(), connects[0])  # the key travels only inside the TLS tunnel
@@ -3595,6 +3697,14 @@ class AsyncRedirectTest(RedirectTest):
 
 
 class AsyncConnectionFateTest(ConnectionFateTest):
+    shell = "async"
+
+
+class AsyncProxyTest(ProxyTest):
+    shell = "async"
+
+
+class AsyncSlotTest(SlotTest):
     shell = "async"
 
 
