@@ -1826,40 +1826,19 @@ def _waits(options: _Options, left: float) -> Tuple[Tuple[float, str, float], Tu
 
 
 # ---- the steps: the only I/O there is -------------------------------------------
-# Each is a tuple of its arguments; ``op`` names the shell's method that carries it out.
 
-class _Connect(collections.namedtuple("_Connect", "host port timeout")):
-    """Open a TCP connection to host:port: answered with the connection."""
-    op = "connect"
-
-
-class _StartTLS(collections.namedtuple("_StartTLS", "conn context server_hostname timeout")):
-    """Run the TLS handshake on ``conn``: answered with the connection, now encrypted."""
-    op = "start_tls"
+def _step(op: str, fields: str) -> Any:
+    """A kind of step: a tuple of its arguments; ``op`` names the shell's method that carries it out."""
+    return type(op, (collections.namedtuple(op, fields),), {"op": op, "__slots__": ()})
 
 
-class _Write(collections.namedtuple("_Write", "conn data timeout")):
-    """Send all of ``data``."""
-    op = "write"
-
-
-class _Receive(collections.namedtuple("_Receive", "conn timeout")):
-    """Wait for bytes: answered with those that arrived, or b"" when the peer closed."""
-    op = "receive"
-
-
-class _Sleep(collections.namedtuple("_Sleep", "seconds")):
-    op = "sleep"
-
-
-class _Slot(collections.namedtuple("_Slot", "pool timeout")):
-    """Wait until the pool has a slot free, and take it."""
-    op = "slot"
-
-
-class _Refresh(collections.namedtuple("_Refresh", "auth url")):
-    """Renew a stale token of the auth hook (on the loop, for the asyncio shell)."""
-    op = "refresh"
+_Connect = _step("connect", "host port timeout")  # a TCP connection to host:port: answered with it
+_StartTLS = _step("start_tls", "conn context server_hostname timeout")  # answered with conn, now encrypted
+_Write = _step("write", "conn data timeout")  # send all of data
+_Receive = _step("receive", "conn timeout")  # answered with the bytes that arrived, or b"" when the peer closed
+_Sleep = _step("sleep", "seconds")
+_Slot = _step("slot", "pool timeout")  # wait until the pool has a slot free, and take it
+_Refresh = _step("refresh", "auth url")  # renew the auth hook's stale token (on the loop, for the asyncio shell)
 
 
 # What a failed step means, by what it was for: (error, message, message when it timed out).

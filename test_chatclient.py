@@ -2130,46 +2130,32 @@ class AsyncTest(StubTest):
         self.assertEqual(info.model_type, ModelType.EMBEDDINGS)
 
     def test_async_token_credential(self) -> None:
+        # Awaited on the loop and cached; a credential whose tokens are always within the five-minute
+        # renewal window has each one it hands out used (not asked for again, blocking, by the hook).
         cert = make_certificate(self)
         tls = TLSStub(cert, json_reply(CHAT))
         self.addCleanup(tls.stop)
 
         class AsyncCredential:
-            calls = 0
+            def __init__(self, lifetime: int) -> None:
+                self.calls, self.lifetime = 0, lifetime
 
             async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
-                AsyncCredential.calls += 1
+                self.calls += 1
                 await asyncio.sleep(0)
-                return AccessToken("async-token", int(time.time()) + 3600)
+                return AccessToken("async-token-%d" % self.calls, int(time.time()) + self.lifetime)
 
-        async def main() -> None:
-            async with AsyncChatCompletionsClient(tls.url, AsyncCredential(), **BOUNDED,
-                                                  connection_verify=cert) as client:
+        async def two_calls(credential: AsyncCredential) -> None:
+            async with AsyncChatCompletionsClient(tls.url, credential, **BOUNDED, connection_verify=cert) as client:
                 await client.complete(messages=[UserMessage("hi")])
                 await client.complete(messages=[UserMessage("hi")])
-        self.run_async(main())
-        self.assertEqual([r["headers"]["authorization"] for r in tls.requests], ["Bearer async-token"] * 2)
-        self.assertEqual(AsyncCredential.calls, 1)
-
-    def test_async_credential_with_short_lived_tokens(self) -> None:
-        # Its tokens are always within the five-minute renewal window: each one fetched is used.
-        cert = make_certificate(self)
-        tls = TLSStub(cert, json_reply(CHAT))
-        self.addCleanup(tls.stop)
-
-        class ShortLived:
-            calls = 0
-
-            async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
-                ShortLived.calls += 1
-                return AccessToken("short-%d" % ShortLived.calls, int(time.time()) + 120)
-
-        async def main() -> None:
-            async with AsyncChatCompletionsClient(tls.url, ShortLived(), **BOUNDED, connection_verify=cert) as client:
-                await client.complete(messages=[UserMessage("hi")])
-                await client.complete(messages=[UserMessage("hi")])
-        self.run_async(main())
-        self.assertEqual([r["headers"]["authorization"] for r in tls.requests], ["Bearer short-1"] * 2)
+        for lifetime in (3600, 120):
+            with self.subTest(lifetime=lifetime):
+                del tls.requests[:]
+                credential = AsyncCredential(lifetime)
+                self.run_async(two_calls(credential))
+                self.assertEqual([r["headers"]["authorization"] for r in tls.requests], ["Bearer async-token-1"] * 2)
+                self.assertEqual(credential.calls, 1)
 
 
 # ---------------------------------------------------------------------------
