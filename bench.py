@@ -206,6 +206,71 @@ class Chat:
         return len(stream.get_final_completion().choices[0].message.content)
 
 
+# Each side's memory workload, run alone in a fresh process that imports only what that side uses
+# (importing this file would load http.client and http.server into both): n requests, then a stream,
+# iterated or (chatclient) read through get_final_completion().
+RSS_WORKLOADS = {
+    "floor": """
+import http.client, json
+%(peak_rss)s
+conn = http.client.HTTPConnection("127.0.0.1", %(port)d)
+headers = {"Content-Type": "application/json", "Accept": "application/json", "api-key": "k"}
+request = json.loads(%(request)r)
+for _ in range(%(n)d):
+    conn.request("POST", "/chat/completions", json.dumps(request).encode(), headers)
+    json.loads(conn.getresponse().read())["choices"][0]["message"]["content"]
+conn.request("POST", "/chat/completions?chunks=%(chunks)d", json.dumps(dict(request, stream=True)).encode(), headers)
+response, buffer = conn.getresponse(), b""
+while True:
+    data = response.read1(65536)
+    if not data:
+        break
+    events = (buffer + data).split(b"\\n\\n")
+    buffer = events.pop()
+    for event in events:
+        if event.startswith(b"data: {"):
+            json.loads(event[6:])
+print(peak_rss())
+""",
+    "chat": """
+import sys
+%(peak_rss)s
+sys.path.insert(0, %(here)r)
+import chatclient as c
+client = c.ChatCompletionsClient("http://127.0.0.1:%(port)d", c.AzureKeyCredential("k"), api_version=None)
+request = %(request)r
+messages = [c.SystemMessage(%(system)r), c.UserMessage(%(user)r)]
+for _ in range(%(n)d):
+    client.complete(messages=messages).choices[0].message.content
+stream = client.complete(messages=messages, stream=True, params={"chunks": "%(chunks)d"})
+if %(how)r == "final":
+    stream.get_final_completion()
+else:
+    for update in stream:
+        update.choices and update.choices[0].delta.content
+print(peak_rss())
+""",
+}
+
+
+# The peak resident set of this process alone: /proc's VmHWM (ru_maxrss would count the forking parent's,
+# which Linux carries across exec, so every child would read the same).
+PEAK_RSS = """
+def peak_rss():
+    try:
+        with open("/proc/self/status") as f:
+            return int(next(line.split()[1] for line in f if line.startswith("VmHWM:")))
+    except OSError:
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+
+def rss_workload(side: str, port: int, n: int, chunks: int, how: str = "stream") -> str:
+    return RSS_WORKLOADS[side] % dict(here=HERE, peak_rss=PEAK_RSS, port=port, n=n, chunks=chunks, how=how, request=json.dumps(REQUEST),
+                                      system=REQUEST["messages"][0]["content"], user=REQUEST["messages"][1]["content"])
+
+
 # ---------------------------------------------------------------------------
 # Measurements
 # ---------------------------------------------------------------------------
@@ -346,21 +411,17 @@ def run(port: int, rounds: int, quick: bool) -> None:
         row("first-token lag, %s (median)" % framing, statistics.median(lags["chat"]) * 1e3,
             statistics.median(lags["floor"]) * 1e3, "ms", "< 2 ms")
 
-    # peak memory of a whole workload in a fresh process
-    workload = ("import resource, sys; sys.path.insert(0, %r); import bench; c = bench.%s(%d); "
-                "[c.complete() for _ in range(%d)]; c.stream('chunks=%d'); "
-                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    # peak memory of a whole workload in a fresh process that imports only what its side uses
     rss = {name: statistics.median(
-        int(subprocess.run([sys.executable, "-c", workload % (HERE, cls, port, n, chunks)], capture_output=True,
-                           text=True, check=True).stdout) for _ in range(3))
-        for name, cls in (("chat", "Chat"), ("floor", "Floor"))}
+        int(subprocess.run([sys.executable, "-c", rss_workload(name, port, n, chunks)],
+                           capture_output=True, text=True, check=True).stdout) for _ in range(3))
+        for name in RSS_WORKLOADS}
     row("peak RSS, %d requests + %d-chunk stream" % (n, chunks), rss["chat"] / 1024, rss["floor"] / 1024, "MiB",
         "<= 1.15x")
-    one_stream = ("import resource, sys; sys.path.insert(0, %r); import bench; c = bench.Chat(%d); "
-                  "c.%s('chunks=20000'); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     final_rss = {how: statistics.median(
-        int(subprocess.run([sys.executable, "-c", one_stream % (HERE, port, how)], capture_output=True, text=True,
-                           check=True).stdout) for _ in range(5)) for how in ("stream", "final")}
+        int(subprocess.run([sys.executable, "-c", rss_workload("chat", port, 0, 20000, how)], capture_output=True,
+                           text=True, check=True).stdout)
+        for _ in range(5)) for how in ("stream", "final")}
     print("  peak RSS of one 20000-chunk stream: %.2f MiB iterated, %.2f MiB with get_final_completion() "
           "(+%.2f MiB; target <= 0.3)" % (final_rss["stream"] / 1024, final_rss["final"] / 1024,
                                            (final_rss["final"] - final_rss["stream"]) / 1024))
