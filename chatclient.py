@@ -3796,11 +3796,12 @@ async def load_async_client(endpoint: str, credential: Any, **kwargs: Any) -> An
 # =============================================================================
 #
 # A dataclass stands where openai takes a pydantic model, and its schema is, key for key and in order, the one
-# openai sends for the equivalent model: pydantic's JSON schema (keys sorted, except those under "properties"
-# and "default"; each class once in "$defs", by name; a recursive root as a "$ref"), then made strict as
-# openai's to_strict_json_schema does (every object gets additionalProperties false and all its properties
-# required, a null default goes, a "$ref" with keys beside it is replaced by what it points to).  typing is
-# imported by these functions when they are called, never at import.
+# openai sends for the equivalent model: pydantic's JSON schema (keys sorted, except those of "properties" and
+# "default" and so those of a field named "properties" or "default", which keep pydantic's own order: the type's
+# keys, default, description, title; each class once in "$defs", by name; a recursive root a "$ref"), then made
+# strict as openai's to_strict_json_schema does it (every object gets additionalProperties false and all its
+# properties required, a null default goes, a "$ref" with keys beside it is replaced by what it points to).
+# typing is imported by these functions when they are called, never at import.
 
 # The types that are their own schema, with how an error names them.  datetime is a date: looked up by exact type.
 _PLAIN_TYPES: Dict[Any, Tuple[JSON, str]] = {
@@ -3809,8 +3810,8 @@ _PLAIN_TYPES: Dict[Any, Tuple[JSON, str]] = {
     float: ({"type": "number"}, "a number"),
     bool: ({"type": "boolean"}, "a boolean"),
     type(None): ({"type": "null"}, "null"),
-    datetime.datetime: ({"format": "date-time", "type": "string"}, "an ISO 8601 date and time"),
-    datetime.date: ({"format": "date", "type": "string"}, "an ISO 8601 date"),
+    datetime.datetime: ({"type": "string", "format": "date-time"}, "an ISO 8601 date and time"),
+    datetime.date: ({"type": "string", "format": "date"}, "an ISO 8601 date"),
 }
 # The "type" pydantic gives an enum or a Literal whose values are all of one JSON type.
 _VALUE_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array", type(None): "null"}
@@ -3824,6 +3825,7 @@ def _type_name(tp: Any) -> str:
     return tp.__qualname__ if isinstance(tp, type) else repr(tp).replace("typing.", "")
 
 
+@functools.lru_cache(maxsize=1024)
 def _type_form(tp: Any) -> Tuple[str, Tuple[Any, ...]]:
     """What an annotation is, for the schema and the parser: a form and its type arguments."""
     import types
@@ -3937,14 +3939,14 @@ def _object_schema(obj: Any, defs: _SchemaDefs) -> JSON:
     required: List[str] = []
     for name, tp, default, description, optional in _fields_of(obj):
         prop = dict(_schema(tp, defs, "{}.{}".format(obj.__name__, name)))
-        if _titled(tp):
-            prop["title"] = name.title().replace("_", " ").strip()
         if not optional:
             required.append(name)
         if default is not dataclasses.MISSING:
             prop["default"] = _jsonable(default)
         if description is not None:
             prop["description"] = description
+        if _titled(tp):
+            prop["title"] = name.title().replace("_", " ").strip()
         properties[name] = prop
     schema: JSON = {"properties": properties, "title": obj.__name__, "type": "object"}
     if required:
@@ -4010,9 +4012,9 @@ def _literal_schema(tp: Any, args: Tuple[Any, ...], defs: _SchemaDefs, where: st
 
 def _tuple_schema(tp: Any, args: Tuple[Any, ...], defs: _SchemaDefs, where: str) -> JSON:
     if args[-1] is ...:
-        return {"items": _schema(args[0], defs, where), "type": "array"}
-    return {"maxItems": len(args), "minItems": len(args), "prefixItems": [_schema(a, defs, where) for a in args],
-            "type": "array"}
+        return {"type": "array", "items": _schema(args[0], defs, where)}
+    return {"type": "array", "prefixItems": [_schema(a, defs, where) for a in args], "minItems": len(args),
+            "maxItems": len(args)}
 
 
 def _refuse_schema(tp: Any, args: Tuple[Any, ...], defs: _SchemaDefs, where: str) -> JSON:
@@ -4025,9 +4027,9 @@ _SCHEMA_OF: Dict[str, Callable[[Any, Tuple[Any, ...], _SchemaDefs, str], JSON]] 
     "dataclass": _class_schema,
     "union": _union_schema,
     "literal": _literal_schema,
-    "list": lambda tp, args, defs, where: {"items": _schema(args[0], defs, where), "type": "array"},
+    "list": lambda tp, args, defs, where: {"type": "array", "items": _schema(args[0], defs, where)},
     "tuple": _tuple_schema,
-    "dict": lambda tp, args, defs, where: {"additionalProperties": _schema(args[1], defs, where), "type": "object"},
+    "dict": lambda tp, args, defs, where: {"type": "object", "additionalProperties": _schema(args[1], defs, where)},
     "unsupported": _refuse_schema,
 }
 
