@@ -3866,7 +3866,8 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
     return value
 
 
@@ -3902,8 +3903,6 @@ def _fields_of(obj: Any) -> Tuple[_FieldSpec, ...]:
             (f.name, hints[f.name], f.default, f.metadata.get("description"),
              f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING)
             for f in dataclasses.fields(obj) if f.init)
-    if not callable(obj) or isinstance(obj, type):
-        raise TypeError("{} is neither a dataclass nor a function".format(_type_name(obj)))
     fields = []
     for p in inspect.signature(obj).parameters.values():
         where = "{}({})".format(obj.__name__, p.name)
@@ -4254,7 +4253,7 @@ def _parse_tool_arguments(tool: Any, arguments_json: str) -> Any:
     target = getattr(tool, "target", tool)
     where = target.__name__
     try:
-        value = json.loads(arguments_json)
+        value = json.loads(arguments_json or "{}")  # some servers send "" for a call without arguments
     except ValueError as exc:
         raise ValueError("{}: the arguments are not JSON ({})".format(where, exc)) from None
     if isinstance(target, type):

@@ -3968,6 +3968,7 @@ class Quirks:
     properties: Dict[str, Tuple[int, str]] = described("A dict.", default_factory=dict)
     inner: FrozenInner = FrozenInner(x=2)
     when: datetime.datetime = described("When.", default=datetime.datetime(2026, 1, 2, 3, 4, 5))
+    utc: datetime.datetime = datetime.datetime(2026, 1, 2, 3, 4, 5, 120, tzinfo=datetime.timezone.utc)
 
 
 @dataclass
@@ -4226,6 +4227,7 @@ class Spelled:
             chatclient._parse_tool_arguments(weather, '{"city": "Oslo", "days": "3"}')
         with self.assertRaisesRegex(ValueError, r"^get_weather\.city: missing \(expected str\)"):
             chatclient._parse_tool_arguments(weather, '{}')
+        self.assertEqual(chatclient._parse_tool_arguments(chatclient.function_tool(m.no_params), ""), {})
         with self.assertRaisesRegex(ValueError, "^get_weather: the arguments are not JSON"):
             chatclient._parse_tool_arguments(weather, '{"city": ')
         with self.assertRaisesRegex(ValueError, "^get_weather: expected an object of arguments, got an array"):
