@@ -3825,9 +3825,9 @@ def _type_name(tp: Any) -> str:
     return tp.__qualname__ if isinstance(tp, type) else repr(tp).replace("typing.", "")
 
 
-@functools.lru_cache(maxsize=1024)
 def _type_form(tp: Any) -> Tuple[str, Tuple[Any, ...]]:
-    """What an annotation is, for the schema and the parser: a form and its type arguments."""
+    """What an annotation is, for the schema and the parser: a form and its type arguments.  Not cached: typing's
+    forms compare equal in any order (Union[int, str] == Union[str, int]), and the order is the schema's."""
     import types
     import typing
 
@@ -4081,6 +4081,10 @@ def _takes_fields(tp: Any) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
+def _class_schema_text(tp: Any) -> str:
+    return _strict_schema_text(tp)
+
+
 def _strict_schema_text(tp: Any) -> str:
     defs = _SchemaDefs()
     if _takes_fields(tp):
@@ -4100,7 +4104,8 @@ def _strict_schema_text(tp: Any) -> str:
 def _strict_schema(tp: Any) -> JSON:
     """The strict JSON schema openai sends for the pydantic model equivalent to this dataclass (also for a typed
     function's parameters, or any type a field may have).  TypeError for what a strict schema cannot express."""
-    result: JSON = json.loads(_strict_schema_text(tp))  # a new copy each time: callers may change it
+    # Cached per class or function (a typing form is not: see _type_form); a new copy each time, to change at will.
+    result: JSON = json.loads((_class_schema_text if _takes_fields(tp) else _strict_schema_text)(tp))
     return result
 
 

@@ -4071,6 +4071,15 @@ class Spelled:
         self.assertEqual(chatclient._parse_as(modern.Spelled, value),
                          modern.Spelled(None, [self.twins.Cat("cat", 1), None], {"a": None}, (1, "b")))
 
+    def test_a_union_keeps_its_order_though_typing_calls_both_orders_equal(self) -> None:
+        from typing import Union
+        self.assertEqual(Union[int, str], Union[str, int])
+        for first, second in ((int, str), (str, int), (int, str)):
+            self.assertEqual(chatclient._strict_schema(Union[first, second])["anyOf"],  # type: ignore[valid-type]
+                             [{"type": "integer" if tp is int else "string"} for tp in (first, second)])
+        self.assertEqual(repr(chatclient._parse_as(Union[int, float], 1)), "1")
+        self.assertEqual(repr(chatclient._parse_as(Union[float, int], 1)), "1.0")
+
     def test_each_call_returns_a_new_schema(self) -> None:
         first = chatclient._strict_schema(self.twins.Nested)
         first["properties"].clear()
