@@ -267,8 +267,9 @@ def peak_rss():
 
 
 def rss_workload(side: str, port: int, n: int, chunks: int, how: str = "stream") -> str:
-    return RSS_WORKLOADS[side] % dict(here=HERE, peak_rss=PEAK_RSS, port=port, n=n, chunks=chunks, how=how, request=json.dumps(REQUEST),
-                                      system=REQUEST["messages"][0]["content"], user=REQUEST["messages"][1]["content"])
+    return RSS_WORKLOADS[side] % dict(
+        here=HERE, peak_rss=PEAK_RSS, port=port, n=n, chunks=chunks, how=how, request=json.dumps(REQUEST),
+        system=REQUEST["messages"][0]["content"], user=REQUEST["messages"][1]["content"])
 
 
 # ---------------------------------------------------------------------------

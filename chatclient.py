@@ -105,6 +105,8 @@ __all__ = [
     "load_async_client",
     # prompts
     "PromptTemplate",
+    # structured output
+    "function_tool",
 ]
 
 DEFAULT_API_VERSION = "2024-05-01-preview"
@@ -3797,6 +3799,483 @@ async def load_async_client(endpoint: str, credential: Any, **kwargs: Any) -> An
     client = _ASYNC_FOR_SYNC[_client_class(info)](endpoint, credential, **kwargs)
     client._model_info = info
     return client
+
+
+# =============================================================================
+# Structured output: strict JSON schemas from dataclasses, answers parsed back into them
+# =============================================================================
+#
+# A dataclass stands where openai takes a pydantic model, and its schema is, key for key and in order, the one
+# openai sends for the equivalent model: pydantic's JSON schema (keys sorted, except those of "properties" and
+# "default" and so those of a field named "properties" or "default", which keep pydantic's own order: the type's
+# keys, default, description, title; each class once in "$defs", by name; a recursive root a "$ref"), then made
+# strict as openai's to_strict_json_schema does it (every object gets additionalProperties false and all its
+# properties required, a null default goes, a "$ref" with keys beside it is replaced by what it points to).
+# typing is imported by these functions when they are called, never at import.
+
+# The types that are their own schema, with how an error names them.  datetime is a date: looked up by exact type.
+_PLAIN_TYPES: Dict[Any, Tuple[JSON, str]] = {
+    str: ({"type": "string"}, "a string"),
+    int: ({"type": "integer"}, "an integer"),
+    float: ({"type": "number"}, "a number"),
+    bool: ({"type": "boolean"}, "a boolean"),
+    type(None): ({"type": "null"}, "null"),
+    datetime.datetime: ({"type": "string", "format": "date-time"}, "an ISO 8601 date and time"),
+    datetime.date: ({"type": "string", "format": "date"}, "an ISO 8601 date"),
+}
+# The "type" pydantic gives an enum or a Literal whose values are all of one JSON type.
+_VALUE_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array", type(None): "null"}
+_JSON_KINDS = {dict: "an object", list: "an array", str: "a string", int: "an integer", float: "a number",
+               bool: "a boolean", type(None): "null"}
+_SUPPORTED_TYPES = ("str, int, float, bool, None, datetime, date, dataclasses, Enum, List[X], Tuple, Dict[str, X], "
+                    "Optional, Union, Literal")
+
+
+def _type_name(tp: Any) -> str:
+    return tp.__qualname__ if isinstance(tp, type) else repr(tp).replace("typing.", "")
+
+
+def _type_form(tp: Any) -> Tuple[str, Tuple[Any, ...]]:
+    """What an annotation is, for the schema and the parser: a form and its type arguments.  Not cached: typing's
+    forms compare equal in any order (Union[int, str] == Union[str, int]), and the order is the schema's."""
+    import types
+    import typing
+
+    if tp is None or tp in _PLAIN_TYPES:
+        return "plain", ()
+    if isinstance(tp, type):
+        if issubclass(tp, Enum):
+            return "enum", ()
+        return ("dataclass", ()) if dataclasses.is_dataclass(tp) else ("unsupported", ())
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Union or origin is getattr(types, "UnionType", typing.Union):
+        return "union", args
+    if origin is typing.Literal:
+        return "literal", args
+    if origin is list and len(args) == 1:
+        return "list", args
+    if origin is tuple and args and args != ((),) and (args[-1] is not ... or len(args) == 2):
+        return "tuple", args
+    if origin is dict and len(args) == 2 and args[0] is str:
+        return "dict", args
+    return "unsupported", ()
+
+
+def _unsupported(tp: Any, where: str) -> TypeError:
+    return TypeError("{}: {} has no strict JSON schema (supported: {})".format(where, _type_name(tp), _SUPPORTED_TYPES))
+
+
+def _jsonable(value: Any) -> Any:
+    """A default value as pydantic writes it into a schema."""
+    if isinstance(value, Enum):
+        return _jsonable(value.value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (datetime.date, datetime.time)):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return value
+
+
+def _doc_description(obj: Any) -> Optional[str]:
+    """The docstring, as pydantic makes it a description: never the one @dataclass writes, nor Enum's."""
+    import inspect
+
+    doc = obj.__doc__
+    if not doc or doc == "An enumeration." or doc.startswith(obj.__name__ + "("):
+        return None
+    return inspect.cleandoc(doc)
+
+
+if TYPE_CHECKING:  # a field: (name, annotation, the default a schema shows or MISSING, description, may be left out)
+    _FieldSpec = Tuple[str, Any, Any, Optional[str], bool]
+
+
+@functools.lru_cache(maxsize=256)
+def _fields_of(obj: Any) -> Tuple[_FieldSpec, ...]:
+    """The fields of a dataclass (those its __init__ takes) or the parameters of a typed function."""
+    import inspect
+    import typing
+
+    try:
+        hints = typing.get_type_hints(obj)
+    except Exception as exc:  # NameError for a name not found, TypeError and others for a bad annotation
+        raise TypeError("{}: cannot resolve its annotations: {}".format(_type_name(obj), exc)) from None
+    if sys.version_info < (3, 9):  # 3.8 leaves the forward references inside a string unresolved: "List['Node']"
+        namespace = getattr(obj, "__globals__", None) or vars(sys.modules[obj.__module__])
+        hints = {key: typing._eval_type(hint, namespace, None) for key, hint in hints.items()}  # type: ignore
+    if isinstance(obj, type) and dataclasses.is_dataclass(obj):
+        return tuple(
+            (f.name, hints[f.name], f.default, f.metadata.get("description"),
+             f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING)
+            for f in dataclasses.fields(obj) if f.init)
+    fields = []
+    for p in inspect.signature(obj).parameters.values():
+        where = "{}({})".format(obj.__name__, p.name)
+        if p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+            raise TypeError("{}: a tool's arguments are named: no *args, **kwargs or positional-only".format(where))
+        if p.name not in hints:
+            raise TypeError("{}: the parameter has no annotation".format(where))
+        default = dataclasses.MISSING if p.default is p.empty else p.default
+        fields.append((p.name, hints[p.name], default, None, p.default is not p.empty))
+    return tuple(fields)
+
+
+class _SchemaDefs:
+    """The "$defs" of one schema being built: each class once, under its name."""
+
+    def __init__(self) -> None:
+        self.defs: Dict[str, JSON] = {}
+        self.classes: Dict[str, Any] = {}
+
+    def claim(self, cls: Any, where: str) -> str:
+        name: str = cls.__name__
+        known = self.classes.setdefault(name, cls)
+        if known is not cls:
+            raise TypeError("{}: two classes named {} ({}.{} and {}.{}) would be one entry in $defs; rename one"
+                            .format(where, name, known.__module__, known.__qualname__, cls.__module__,
+                                    cls.__qualname__))
+        return name
+
+
+def _object_schema(obj: Any, defs: _SchemaDefs) -> JSON:
+    """pydantic's schema of a model whose fields are the dataclass's (or the function's parameters)."""
+    properties: JSON = {}
+    required: List[str] = []
+    for name, tp, default, description, optional in _fields_of(obj):
+        prop = dict(_schema(tp, defs, "{}.{}".format(obj.__name__, name)))
+        if not optional:
+            required.append(name)
+        if default is not dataclasses.MISSING:
+            prop["default"] = _jsonable(default)
+        if description is not None:
+            prop["description"] = description
+        if _titled(tp):
+            prop["title"] = name.title().replace("_", " ").strip()
+        properties[name] = prop
+    schema: JSON = {"properties": properties, "title": obj.__name__, "type": "object"}
+    if required:
+        schema["required"] = required
+    description = _doc_description(obj) if isinstance(obj, type) else None
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _enum_schema(cls: Any, defs: _SchemaDefs) -> JSON:
+    values = [_jsonable(member.value) for member in cls]
+    schema: JSON = {"enum": values, "title": cls.__name__}
+    description = _doc_description(cls)
+    if description:
+        schema["description"] = description
+    kinds = {type(v) for v in values}
+    if len(kinds) == 1 and kinds <= _VALUE_TYPES.keys() - {type(None)}:
+        schema["type"] = _VALUE_TYPES[kinds.pop()]
+    return schema
+
+
+def _titled(tp: Any) -> bool:
+    """Whether pydantic titles a field of this type after its name: not when the type is a class (or an Optional
+    one), which has a title of its own."""
+    form, args = _type_form(tp)
+    if form == "union" and len(args) == 2 and type(None) in args:
+        return _titled(args[args[0] is type(None)])
+    return form not in ("dataclass", "enum")
+
+
+def _any_of(schemas: List[JSON]) -> JSON:
+    members: List[JSON] = []
+    for schema in schemas:
+        for member in schema["anyOf"] if list(schema) == ["anyOf"] else [schema]:
+            if member not in members:
+                members.append(member)
+    return members[0] if len(members) == 1 else {"anyOf": members}
+
+
+def _class_schema(tp: Any, args: Tuple[Any, ...], defs: _SchemaDefs, where: str) -> JSON:
+    name = defs.claim(tp, where)
+    if name not in defs.defs:
+        defs.defs[name] = {}  # stands in while the class is built, for a class that contains itself
+        defs.defs[name] = (_enum_schema if issubclass(tp, Enum) else _object_schema)(tp, defs)
+    return {"$ref": "#/$defs/" + name}
+
+
+def _union_schema(tp: Any, args: Tuple[Any, ...], defs: _SchemaDefs, where: str) -> JSON:
+    members = [a for a in args if a is not type(None)]
+    schema = _any_of([_schema(a, defs, where) for a in members])
+    return _any_of([schema, {"type": "null"}]) if len(members) < len(args) else schema
+
+
+def _literal_schema(tp: Any, args: Tuple[Any, ...], defs: _SchemaDefs, where: str) -> JSON:
+    values = [_jsonable(a) for a in args]
+    schema: JSON = {"const": values[0]} if len(values) == 1 else {"enum": values}
+    kinds = {type(v) for v in values}
+    if len(kinds) == 1 and kinds <= _VALUE_TYPES.keys():
+        schema["type"] = _VALUE_TYPES[kinds.pop()]
+    return schema
+
+
+def _tuple_schema(tp: Any, args: Tuple[Any, ...], defs: _SchemaDefs, where: str) -> JSON:
+    if args[-1] is ...:
+        return {"type": "array", "items": _schema(args[0], defs, where)}
+    return {"type": "array", "prefixItems": [_schema(a, defs, where) for a in args], "minItems": len(args),
+            "maxItems": len(args)}
+
+
+def _refuse_schema(tp: Any, args: Tuple[Any, ...], defs: _SchemaDefs, where: str) -> JSON:
+    raise _unsupported(tp, where)
+
+
+_SCHEMA_OF: Dict[str, Callable[[Any, Tuple[Any, ...], _SchemaDefs, str], JSON]] = {
+    "plain": lambda tp, args, defs, where: _PLAIN_TYPES[type(None) if tp is None else tp][0],
+    "enum": _class_schema,
+    "dataclass": _class_schema,
+    "union": _union_schema,
+    "literal": _literal_schema,
+    "list": lambda tp, args, defs, where: {"type": "array", "items": _schema(args[0], defs, where)},
+    "tuple": _tuple_schema,
+    "dict": lambda tp, args, defs, where: {"type": "object", "additionalProperties": _schema(args[1], defs, where)},
+    "unsupported": _refuse_schema,
+}
+
+
+def _schema(tp: Any, defs: _SchemaDefs, where: str) -> JSON:
+    form, args = _type_form(tp)
+    return _SCHEMA_OF[form](tp, args, defs, where)
+
+
+def _pydantic_order(value: Any, parent: Optional[str] = None) -> Any:
+    """The schema with pydantic's key order: sorted, except the keys of "properties" and "default"."""
+    if isinstance(value, dict):
+        keys = value if parent in ("properties", "default") else sorted(value)
+        return {key: _pydantic_order(value[key], key) for key in keys}
+    if isinstance(value, list):
+        return [_pydantic_order(v, parent) for v in value]
+    return value
+
+
+def _make_strict(schema: JSON, root: JSON) -> JSON:
+    """What openai's strict conversion does to a pydantic schema, in place and in the same order."""
+    for definition in schema.get("$defs", {}).values():
+        _make_strict(definition, root)
+    if schema.get("type") == "object":
+        schema.setdefault("additionalProperties", False)
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        schema["required"] = list(properties)
+        schema["properties"] = {key: _make_strict(value, root) for key, value in properties.items()}
+    if isinstance(schema.get("items"), dict):
+        schema["items"] = _make_strict(schema["items"], root)
+    if isinstance(schema.get("anyOf"), list):
+        schema["anyOf"] = [_make_strict(member, root) for member in schema["anyOf"]]
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
+    if "$ref" in schema and len(schema) > 1:  # a $ref with siblings: the keys it points to join them
+        target = root["$defs"][schema.pop("$ref").rpartition("/")[2]]
+        for key, value in target.items():
+            schema.setdefault(key, value)
+        return _make_strict(schema, root)
+    return schema
+
+
+def _takes_fields(tp: Any) -> bool:
+    """A dataclass or a function: what becomes an object schema whose properties are its fields or parameters."""
+    import types
+
+    return isinstance(tp, type) and dataclasses.is_dataclass(tp) or isinstance(tp, (types.FunctionType,
+                                                                                     types.MethodType))
+
+
+@functools.lru_cache(maxsize=256)
+def _class_schema_text(tp: Any) -> str:
+    return _strict_schema_text(tp)
+
+
+def _strict_schema_text(tp: Any) -> str:
+    defs = _SchemaDefs()
+    if _takes_fields(tp):
+        if isinstance(tp, type):
+            defs.claim(tp, tp.__name__)
+        schema = _object_schema(tp, defs)
+        if tp.__name__ in defs.defs:  # the class contains itself: pydantic's root is then a $ref to it
+            schema = {"$ref": "#/$defs/" + tp.__name__}
+    else:
+        schema = dict(_schema(tp, defs, _type_name(tp)))
+    if defs.defs:
+        schema["$defs"] = defs.defs
+    schema = _pydantic_order(schema)
+    return json.dumps(_make_strict(schema, schema))
+
+
+def _strict_schema(tp: Any) -> JSON:
+    """The strict JSON schema openai sends for the pydantic model equivalent to this dataclass (also for a typed
+    function's parameters, or any type a field may have).  TypeError for what a strict schema cannot express."""
+    # Cached per class or function (a typing form is not: see _type_form); a new copy each time, to change at will.
+    result: JSON = json.loads((_class_schema_text if _takes_fields(tp) else _strict_schema_text)(tp))
+    return result
+
+
+def _response_format_for(tp: Any) -> JSON:
+    """The response_format openai sends for a model class: the strict schema, named after the class."""
+    if not (isinstance(tp, type) and dataclasses.is_dataclass(tp)):
+        raise TypeError("response_format: expected a dataclass (or a dict), got {}".format(_type_name(tp)))
+    return {"type": "json_schema", "json_schema": {"schema": _strict_schema(tp), "name": tp.__name__, "strict": True}}
+
+
+# ---- answers parsed back: JSON values into instances --------------------------
+
+def _mismatch(where: str, expected: str, value: Any) -> ValueError:
+    shown = repr(value)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return ValueError("{}: expected {}, got {} {}".format(where, expected, _JSON_KINDS.get(type(value), "a value"),
+                                                          shown))
+
+
+def _parse_plain(tp: Any, args: Tuple[Any, ...], value: Any, where: str) -> Any:
+    tp = type(None) if tp is None else tp
+    if type(value) is tp or tp is float and type(value) is int:
+        return tp(value) if tp is float else value
+    if tp in (datetime.datetime, datetime.date) and isinstance(value, str):
+        try:  # a trailing Z: fromisoformat takes it only from Python 3.11
+            return tp.fromisoformat(value[:-1] + "+00:00" if value[-1:] in "Zz" and len(value) > 10 else value)
+        except ValueError:
+            pass
+    raise _mismatch(where, _PLAIN_TYPES[tp][1], value)
+
+
+def _parse_enum(tp: Any, args: Tuple[Any, ...], value: Any, where: str) -> Any:
+    for member in tp:
+        if type(member.value) is type(value) and member.value == value:
+            return member
+    raise _mismatch(where, "one of {} ({})".format([m.value for m in tp], tp.__name__), value)
+
+
+def _parse_dataclass(tp: Any, args: Tuple[Any, ...], value: Any, where: str) -> Any:
+    if not isinstance(value, dict):
+        raise _mismatch(where, "an object ({})".format(tp.__name__), value)
+    return tp(**_parse_fields(tp, value, where))
+
+
+def _parse_fields(obj: Any, value: JSON, where: str) -> JSON:
+    """The fields (or arguments) of obj, from an object's keys; keys it does not have are left out, as pydantic
+    ignores them."""
+    kwargs = {}
+    for name, tp, _, _, optional in _fields_of(obj):
+        if name in value:
+            kwargs[name] = _parse_as(tp, value[name], "{}.{}".format(where, name))
+        elif not optional:
+            raise ValueError("{}.{}: missing (expected {})".format(where, name, _type_name(tp)))
+    return kwargs
+
+
+def _parse_union(tp: Any, args: Tuple[Any, ...], value: Any, where: str) -> Any:
+    if value is None and type(None) in args:
+        return None
+    members = [a for a in args if a is not type(None)]
+    if len(members) == 1:  # Optional[X]: X's own error
+        return _parse_as(members[0], value, where)
+    errors = []
+    for member in members:  # in order: the first that takes the value
+        try:
+            return _parse_as(member, value, where)
+        except ValueError as exc:
+            errors.append(str(exc))
+    raise ValueError("{}: matches none of {} ({})".format(
+        where, ", ".join(_type_name(a) for a in members), "; ".join(errors)))
+
+
+def _parse_literal(tp: Any, args: Tuple[Any, ...], value: Any, where: str) -> Any:
+    for allowed in args:
+        plain = allowed.value if isinstance(allowed, Enum) else allowed
+        if type(plain) is type(value) and plain == value:
+            return allowed
+    raise _mismatch(where, "one of {}".format([_jsonable(a) for a in args]), value)
+
+
+def _parse_list(tp: Any, args: Tuple[Any, ...], value: Any, where: str) -> Any:
+    if not isinstance(value, list):
+        raise _mismatch(where, "an array", value)
+    return [_parse_as(args[0], item, "{}[{}]".format(where, i)) for i, item in enumerate(value)]
+
+
+def _parse_tuple(tp: Any, args: Tuple[Any, ...], value: Any, where: str) -> Any:
+    if args[-1] is ...:
+        return tuple(_parse_list(tp, args[:1], value, where))
+    if not isinstance(value, list) or len(value) != len(args):
+        raise _mismatch(where, "an array of {}".format(len(args)), value)
+    return tuple(_parse_as(a, item, "{}[{}]".format(where, i)) for i, (a, item) in enumerate(zip(args, value)))
+
+
+def _parse_dict(tp: Any, args: Tuple[Any, ...], value: Any, where: str) -> Any:
+    if not isinstance(value, dict):
+        raise _mismatch(where, "an object", value)
+    return {key: _parse_as(args[1], item, "{}[{!r}]".format(where, key)) for key, item in value.items()}
+
+
+def _refuse_parse(tp: Any, args: Tuple[Any, ...], value: Any, where: str) -> Any:
+    raise _unsupported(tp, where)
+
+
+_PARSE_AS: Dict[str, Callable[[Any, Tuple[Any, ...], Any, str], Any]] = {
+    "plain": _parse_plain, "enum": _parse_enum, "dataclass": _parse_dataclass, "union": _parse_union,
+    "literal": _parse_literal, "list": _parse_list, "tuple": _parse_tuple, "dict": _parse_dict,
+    "unsupported": _refuse_parse,
+}
+
+
+def _parse_as(tp: Any, value: Any, where: Optional[str] = None) -> Any:
+    """A JSON-decoded value as an instance of tp: nested dataclasses, enum members, lists, tuples, dicts, unions
+    (the first member that takes it).  ValueError says where (``Answer.steps[2].output``) and what was expected."""
+    form, args = _type_form(tp)
+    return _PARSE_AS[form](tp, args, value, _type_name(tp) if where is None else where)
+
+
+# ---- tools -------------------------------------------------------------------
+
+class _FunctionTool(dict):  # type: ignore[type-arg]
+    """A tool definition, the dict sent, that keeps the dataclass or function it was made from."""
+
+    target: Any
+
+
+def function_tool(obj: Any, *, name: Optional[str] = None, description: Optional[str] = None) -> JSON:
+    """A strict function tool for a dataclass (as openai's ``pydantic_function_tool`` makes one for a model) or a
+    typed function (its parameters as the fields, the first paragraph of its docstring as the description).  The
+    calls the model makes come back with ``parsed_arguments``: an instance, or the function's keyword arguments."""
+    if not _takes_fields(obj):
+        raise TypeError("function_tool: expected a dataclass or a typed function, got {}".format(_type_name(obj)))
+    if description is None:
+        doc = obj.__doc__ if isinstance(obj, type) and _doc_description(obj) else None
+        if not isinstance(obj, type) and obj.__doc__:
+            import inspect
+
+            doc = " ".join(inspect.cleandoc(obj.__doc__).split("\n\n")[0].split())
+        description = doc
+    function: JSON = {"name": name or obj.__name__, "strict": True, "parameters": _strict_schema(obj)}
+    if description is not None:
+        function["description"] = description
+    tool = _FunctionTool(type="function", function=function)
+    tool.target = obj
+    return tool
+
+
+def _parse_tool_arguments(tool: Any, arguments_json: str) -> Any:
+    """A tool call's arguments: an instance of the tool's dataclass, or the keyword arguments of its function."""
+    target = getattr(tool, "target", tool)
+    where = target.__name__
+    try:
+        value = json.loads(arguments_json or "{}")  # some servers send "" for a call without arguments
+    except ValueError as exc:
+        raise ValueError("{}: the arguments are not JSON ({})".format(where, exc)) from None
+    if isinstance(target, type):
+        return _parse_as(target, value, where)
+    if not isinstance(value, dict):
+        raise _mismatch(where, "an object of arguments", value)
+    return _parse_fields(target, value, where)
 
 
 # =============================================================================

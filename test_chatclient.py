@@ -3864,3 +3864,627 @@ class AsyncAcrossLoopsTest(StubTest):
             asyncio.run(client.close())
             gc.collect()
         self.assertEqual(client._pool.connections_opened, 2)
+
+
+# ---- structured output ----
+
+# The dataclass twins of the pydantic models recorded in testdata/openai_schemas.json (what openai 3.57 derives
+# from each: its strict schema, response_format and function tool).  A source text, run as two modules: as it
+# is, and under `from __future__ import annotations`, where every annotation is a string.
+STRUCTURED_TWINS = '''
+import dataclasses
+import datetime
+import enum
+from dataclasses import dataclass, field
+from typing import Dict, List, Literal, Optional, Tuple, Union
+
+
+def described(text, **kwargs):
+    return field(metadata={"description": text}, **kwargs)
+
+
+class Color(str, enum.Enum):
+    """A colour.
+
+    Primary ones only."""
+    RED = "red"
+    GREEN = "green"
+    BLUE = "blue"
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+    HIGH = 2
+
+
+class Shape(enum.Enum):
+    SQUARE = "square"
+    ROUND = "round"
+
+
+class Mixed(enum.Enum):
+    A = "a"
+    B = 2
+
+
+@dataclass
+class Inner:
+    """An inner thing."""
+    x: int
+    label: str
+
+
+@dataclass
+class Cat:
+    kind: Literal["cat"]
+    lives: int
+
+
+@dataclass
+class Dog:
+    kind: Literal["dog"]
+    good: bool
+
+
+@dataclass
+class Zeta:
+    z: float
+
+
+@dataclass
+class Alpha:
+    a: str
+
+
+@dataclass
+class Scalars:
+    s: str
+    i: int
+    f: float
+    b: bool
+
+
+@dataclass
+class Defaults:
+    req: str
+    i: int = 3
+    f: float = 1.5
+    s: str = "x"
+    b: bool = False
+    n: Optional[int] = None
+
+
+@dataclass
+class AllDefaults:
+    a: int = 1
+    b: Optional[str] = None
+
+
+@dataclass
+class Empty:
+    pass
+
+
+@dataclass
+class Described:
+    """A thing with descriptions.
+
+    The second paragraph,
+        indented further.
+    """
+    name: str = described("The name.")
+    count: int = described("How many.", default=2)
+    maybe: Optional[str] = described("Perhaps.", default=None)
+
+
+@dataclass
+class Nested:
+    """Outer."""
+    inner: Inner
+    note: str
+
+
+@dataclass
+class Reuse:
+    first: Inner
+    second: Inner
+    many: List[Inner]
+    by_name: Dict[str, Inner]
+
+
+@dataclass
+class ListOfModels:
+    items: List[Inner]
+    matrix: List[List[int]]
+    maybe_ints: List[Optional[int]]
+    maybe_list: Optional[List[str]]
+
+
+@dataclass
+class OptionalModel:
+    required_but_null: Optional[Inner]
+    defaulted: Optional[Inner] = None
+    described: Optional[Inner] = described("Maybe an inner.", default=None)
+
+
+@dataclass
+class UnionOfModels:
+    pet: Union[Cat, Dog]
+    maybe_pet: Optional[Union[Cat, Dog]]
+    pets: List[Union[Cat, Dog]]
+
+
+@dataclass
+class UnionOfScalars:
+    a: Union[int, str]
+    b: Union[int, str, None]
+    c: Union[None, float]
+    d: Union[Inner, int]
+
+
+@dataclass
+class LiteralSingle:
+    s: Literal["only"]
+    i: Literal[7]
+    b: Literal[True]
+    with_default: Literal["x"] = "x"
+
+
+@dataclass
+class LiteralMulti:
+    s: Literal["a", "b", "c"]
+    i: Literal[1, 2]
+    mixed: Literal["a", 1]
+    maybe: Optional[Literal["y", "n"]] = None
+
+
+@dataclass
+class StrEnum:
+    color: Color
+    colors: List[Color]
+    default_color: Color = Color.GREEN
+    described_color: Color = described("The colour to paint.", default=Color.BLUE)
+    maybe_color: Optional[Color] = None
+
+
+@dataclass
+class IntEnum:
+    level: Level
+    shape: Shape
+    mixed: Mixed
+    level_default: Level = Level.HIGH
+
+
+@dataclass
+class Dicts:
+    counts: Dict[str, int]
+    nested: Dict[str, List[int]]
+    maybe: Optional[Dict[str, float]] = None
+
+
+@dataclass
+class Node:
+    """A tree node."""
+    value: int
+    children: List["Node"]
+
+
+@dataclass
+class Forest:
+    trees: List[Node]
+    biggest: Optional[Node]
+
+
+@dataclass
+class Ping:
+    pong: Optional["Pong"]
+
+
+@dataclass
+class Pong:
+    pings: List[Ping]
+
+
+@dataclass
+class Mutual:
+    ping: Ping
+
+
+@dataclass
+class Sorted:
+    zeta: Zeta
+    alpha: Alpha
+    color: Color
+
+
+@dataclass
+class Deep3:
+    leaf: str
+
+
+@dataclass
+class Deep2:
+    """Middle."""
+    deep3: Deep3 = described("The leaf holder.")
+
+
+@dataclass
+class Deep1:
+    deep2: Deep2 = described("The middle.")
+    deep2_plain: Deep2 = field()
+
+
+@dataclass
+class DefaultFactory:
+    tags: List[str] = field(default_factory=list)
+    scores: Dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Tuples:
+    pair: Tuple[int, str]
+    many: Tuple[float, ...]
+
+
+@dataclass
+class Dates:
+    when: datetime.datetime
+    day: datetime.date
+    maybe_day: Optional[datetime.date] = None
+
+
+@dataclass
+class Titles:
+    first_name: str
+    http_code: int
+    x2y: float
+    already_Title: bool
+
+
+@dataclass
+class Base:
+    """The base."""
+    a: int
+    b: str = "b"
+
+
+@dataclass
+class Child(Base):
+    """The child."""
+    c: float = 0.5
+
+
+@dataclass
+class NoneField:
+    nothing: None
+    also: Optional[int]
+
+
+@dataclass
+class Step:
+    explanation: str
+    output: str
+
+
+@dataclass
+class MathReasoning:
+    steps: List[Step]
+    final_answer: str
+
+
+@dataclass(frozen=True)
+class FrozenInner:
+    x: int
+    color: Color = Color.RED
+
+
+@dataclass
+class Quirks:
+    """Fields whose names pydantic's key sort passes over, and a default that is a model."""
+    default: List[int] = described("A list.")
+    lit_enum: Literal[Color.RED] = field()
+    properties: Dict[str, Tuple[int, str]] = described("A dict.", default_factory=dict)
+    inner: FrozenInner = FrozenInner(x=2)
+    when: datetime.datetime = described("When.", default=datetime.datetime(2026, 1, 2, 3, 4, 5))
+    utc: datetime.datetime = datetime.datetime(2026, 1, 2, 3, 4, 5, 120, tzinfo=datetime.timezone.utc)
+
+
+@dataclass
+class StepRef:
+    """Reuses a class recorded on its own."""
+    step: Step = described("One step.")
+    steps: List[Step] = described("More steps.")
+
+
+def get_weather(city: str, unit: Literal["c", "f"] = "c", days: Optional[int] = None) -> str:
+    """Get the weather
+    for a city.
+
+    Args:
+        city: where.
+    """
+    return city
+
+
+def query_orders(status: Color, limit: int = 10, *, tags: List[str], inner: Optional[Inner] = None) -> None:
+    """Find orders."""
+
+
+def no_params() -> None:
+    pass
+'''
+
+
+def _structured_module(name: str, source: str = STRUCTURED_TWINS) -> Any:
+    """Source run as an importable module (get_type_hints looks names up in the module)."""
+    import types
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    exec(compile(source, name, "exec"), module.__dict__)
+    return module
+
+
+class StructuredOutputTest(unittest.TestCase):
+    twins: Any
+    future: Any
+    recorded: Dict[str, Any]
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        with open(os.path.join(HERE, "testdata", "openai_schemas.json"), encoding="utf-8") as f:
+            cls.recorded = json.load(f)
+        cls.twins = _structured_module("structured_twins")
+        cls.future = _structured_module("structured_twins_future",
+                                        "from __future__ import annotations\n" + STRUCTURED_TWINS)
+
+    def assertSameJSON(self, got: Any, want: Any, msg: str) -> None:
+        self.assertEqual(json.dumps(got), json.dumps(want), msg)  # the key order counts
+
+    def test_schemas_equal_openais_for_the_pydantic_twins(self) -> None:
+        cases = [name for name in self.recorded if not name.startswith(("_", "function:"))]
+        self.assertGreaterEqual(len(cases), 25)
+        for module in (self.twins, self.future):
+            for name in cases:
+                with self.subTest(case=name, module=module.__name__):
+                    twin, want = getattr(module, name), self.recorded[name]
+                    self.assertSameJSON(chatclient._strict_schema(twin), want["schema"], "schema")
+                    self.assertSameJSON(chatclient._response_format_for(twin), want["response_format"], "format")
+                    tool = want["function_tool"]
+                    if sys.version_info >= (3, 13) and "description" in tool["function"]:  # 3.13 dedents docstrings
+                        tool = json.loads(json.dumps(tool))
+                        tool["function"]["description"] = twin.__doc__
+                    self.assertSameJSON(chatclient.function_tool(twin), tool, "tool")
+        tool = chatclient.function_tool(self.twins.Described, name="describe", description="Overridden.")
+        self.assertSameJSON(tool, self.recorded["Described"]["function_tool_named"], "named tool")
+
+    def test_function_tools_as_openai_makes_them_for_the_model_of_their_parameters(self) -> None:
+        for module in (self.twins, self.future):
+            for name in ("get_weather", "query_orders", "no_params"):
+                with self.subTest(function=name, module=module.__name__):
+                    self.assertSameJSON(chatclient.function_tool(getattr(module, name)),
+                                        self.recorded["function:" + name]["function_tool"], "tool")
+
+    @unittest.skipIf(sys.version_info < (3, 10), "X | Y and list[X] are Python 3.10's")
+    def test_builtin_generics_and_union_operator_as_typing_spells_them(self) -> None:
+        source = """
+from dataclasses import dataclass
+from typing import Dict, List, Literal, Optional, Tuple, Union
+from structured_twins import Cat, Dog, Inner
+
+
+@dataclass
+class Spelled:
+    inner: {}
+    pets: {}
+    scores: {}
+    pair: {}
+"""
+        old = ("Optional[Inner]", "List[Union[Cat, Dog, None]]", "Dict[str, Optional[int]]", "Tuple[int, str]")
+        new = ("Inner | None", "list[Cat | Dog | None]", "dict[str, int | None]", "tuple[int, str]")
+        classic = _structured_module("structured_classic", source.format(*old)).Spelled
+        modern = _structured_module("structured_modern", "from __future__ import annotations\n" + source.format(*new))
+        self.assertEqual(json.dumps(chatclient._strict_schema(modern.Spelled)), json.dumps(
+            chatclient._strict_schema(classic)))
+        value = {"inner": None, "pets": [{"kind": "cat", "lives": 1}, None], "scores": {"a": None}, "pair": [1, "b"]}
+        self.assertEqual(chatclient._parse_as(modern.Spelled, value),
+                         modern.Spelled(None, [self.twins.Cat("cat", 1), None], {"a": None}, (1, "b")))
+
+    def test_a_union_keeps_its_order_though_typing_calls_both_orders_equal(self) -> None:
+        from typing import Union
+        self.assertEqual(Union[int, str], Union[str, int])
+        for first, second in ((int, str), (str, int), (int, str)):
+            self.assertEqual(chatclient._strict_schema(Union[first, second])["anyOf"],  # type: ignore[valid-type]
+                             [{"type": "integer" if tp is int else "string"} for tp in (first, second)])
+        self.assertEqual(repr(chatclient._parse_as(Union[int, float], 1)), "1")
+        self.assertEqual(repr(chatclient._parse_as(Union[float, int], 1)), "1.0")
+
+    def test_each_call_returns_a_new_schema(self) -> None:
+        first = chatclient._strict_schema(self.twins.Nested)
+        first["properties"].clear()
+        self.assertEqual(list(chatclient._strict_schema(self.twins.Nested)["properties"]), ["inner", "note"])
+
+    def test_answers_parse_into_instances(self) -> None:
+        m = self.future
+        answer = chatclient._parse_as(m.MathReasoning, {
+            "steps": [{"explanation": "add", "output": "2"}, {"explanation": "double", "output": "4"}],
+            "final_answer": "4"})
+        self.assertEqual(answer, m.MathReasoning([m.Step("add", "2"), m.Step("double", "4")], "4"))
+        enums = chatclient._parse_as(m.StrEnum, {
+            "color": "red", "colors": ["green", "blue"], "default_color": "red", "described_color": "green",
+            "maybe_color": None})
+        self.assertIs(enums.color, m.Color.RED)
+        self.assertEqual(enums.colors, [m.Color.GREEN, m.Color.BLUE])
+        self.assertIsNone(enums.maybe_color)
+        levels = chatclient._parse_as(m.IntEnum, {"level": 2, "shape": "round", "mixed": 2, "level_default": 1})
+        self.assertEqual((levels.level, levels.shape, levels.mixed, levels.level_default),
+                         (m.Level.HIGH, m.Shape.ROUND, m.Mixed.B, m.Level.LOW))
+        pets = chatclient._parse_as(m.UnionOfModels, {
+            "pet": {"kind": "dog", "good": True}, "maybe_pet": None,
+            "pets": [{"kind": "cat", "lives": 9}, {"kind": "dog", "good": False}]})
+        self.assertEqual(pets, m.UnionOfModels(m.Dog("dog", True), None, [m.Cat("cat", 9), m.Dog("dog", False)]))
+        tree = chatclient._parse_as(m.Node, {"value": 1, "children": [{"value": 2, "children": []}]})
+        self.assertEqual(tree, m.Node(1, [m.Node(2, [])]))
+        mutual = chatclient._parse_as(m.Mutual, {"ping": {"pong": {"pings": [{"pong": None}]}}})
+        self.assertEqual(mutual, m.Mutual(m.Ping(m.Pong([m.Ping(None)]))))
+        scalars = chatclient._parse_as(m.UnionOfScalars, {"a": "x", "b": None, "c": 3, "d": {"x": 1, "label": "l"}})
+        self.assertEqual(scalars, m.UnionOfScalars("x", None, 3.0, m.Inner(1, "l")))
+        self.assertIsInstance(scalars.c, float)
+        misc = chatclient._parse_as(m.Dicts, {"counts": {"a": 1}, "nested": {"b": [1, 2]}, "maybe": {"c": 0.5}})
+        self.assertEqual(misc, m.Dicts({"a": 1}, {"b": [1, 2]}, {"c": 0.5}))
+        self.assertEqual(chatclient._parse_as(m.Tuples, {"pair": [1, "a"], "many": [1.5, 2]}),
+                         m.Tuples((1, "a"), (1.5, 2.0)))
+        import datetime
+        dates = chatclient._parse_as(m.Dates, {"when": "2026-12-03T08:00:00Z", "day": "2026-12-03", "maybe_day": None})
+        self.assertEqual(dates.when, datetime.datetime(2026, 12, 3, 8, tzinfo=datetime.timezone.utc))
+        self.assertEqual(dates.day, datetime.date(2026, 12, 3))
+        # Keys the server leaves out fall back to the dataclass's defaults; keys it adds are ignored, as pydantic does.
+        self.assertEqual(chatclient._parse_as(m.Defaults, {"req": "r", "i": 4, "extra": 1}), m.Defaults("r", 4))
+        self.assertEqual(chatclient._parse_as(m.DefaultFactory, {}), m.DefaultFactory([], {}))
+        self.assertEqual(chatclient._parse_as(m.LiteralMulti, {"s": "b", "i": 2, "mixed": 1}),
+                         m.LiteralMulti("b", 2, 1))
+
+    def test_mismatches_say_where_and_what_was_expected(self) -> None:
+        m = self.twins
+        bad = [
+            (m.MathReasoning, {"steps": [{"explanation": "a", "output": "1"}, {"explanation": "b", "output": 2}],
+                               "final_answer": "x"},
+             "MathReasoning.steps[1].output: expected a string, got an integer 2"),
+            (m.MathReasoning, {"steps": [{"explanation": "a"}], "final_answer": "x"},
+             "MathReasoning.steps[0].output: missing (expected str)"),
+            (m.MathReasoning, {"steps": {}, "final_answer": "x"}, "MathReasoning.steps: expected an array, got an obj"),
+            (m.MathReasoning, [], "MathReasoning: expected an object (MathReasoning), got an array []"),
+            (m.StrEnum, {"color": "pink"}, "StrEnum.color: expected one of ['red', 'green', 'blue'] (Color), got a s"),
+            (m.Scalars, {"s": "", "i": True, "f": 1.0, "b": True}, "Scalars.i: expected an integer, got a boolean"),
+            (m.Scalars, {"s": "", "i": 1, "f": "1", "b": True}, "Scalars.f: expected a number, got a string '1'"),
+            (m.LiteralMulti, {"s": "d", "i": 1, "mixed": 1}, "LiteralMulti.s: expected one of ['a', 'b', 'c']"),
+            (m.LiteralSingle, {"s": "only", "i": 7, "b": 1}, "LiteralSingle.b: expected one of [True], got an int"),
+            (m.Dicts, {"counts": {"a": "1"}, "nested": {}}, "Dicts.counts['a']: expected an integer, got a string"),
+            (m.Tuples, {"pair": [1], "many": []}, "Tuples.pair: expected an array of 2, got an array [1]"),
+            (m.Dates, {"when": "yesterday", "day": "2026-12-03"}, "Dates.when: expected an ISO 8601 date and time"),
+            (m.UnionOfModels, {"pet": {"kind": "cow"}}, "UnionOfModels.pet: matches none of Cat, Dog (UnionOf"),
+        ]
+        for tp, value, message in bad:
+            with self.subTest(message=message):
+                with self.assertRaises(ValueError) as caught:
+                    chatclient._parse_as(tp, value)
+                self.assertTrue(str(caught.exception).startswith(message), str(caught.exception))
+
+    def test_types_a_strict_schema_cannot_express_raise_type_error_naming_the_field(self) -> None:
+        import dataclasses
+        from typing import FrozenSet, Set
+
+        @dataclasses.dataclass
+        class Holder:
+            fine: int
+            bad: Any
+
+        @dataclasses.dataclass
+        class Outer:
+            holder: Holder
+
+        for tp, message in [
+            (Outer, "Holder.bad: Any has no strict JSON schema"),
+            (Dict[int, str], "Dict[int, str] has no strict JSON schema"),
+            (List, "List has no strict JSON schema"),
+            (Set[int], "Set[int] has no strict JSON schema"),
+            (List[FrozenSet[str]], "List[FrozenSet[str]]: FrozenSet[str] has no strict JSON schema"),
+            (object, "object has no strict JSON schema"),
+        ]:
+            with self.subTest(tp=tp):
+                with self.assertRaises(TypeError) as caught:
+                    chatclient._strict_schema(tp)
+                self.assertIn(message, str(caught.exception))
+        with self.assertRaisesRegex(TypeError, "expected a dataclass"):
+            chatclient._response_format_for(Dict[str, int])
+        with self.assertRaisesRegex(TypeError, "expected a dataclass or a typed function"):
+            chatclient.function_tool(int)
+
+        def untyped(city, days: int = 1):  # type: ignore[no-untyped-def]
+            pass
+
+        def star(*cities: str) -> None:
+            pass
+
+        with self.assertRaisesRegex(TypeError, r"untyped\(city\): the parameter has no annotation"):
+            chatclient.function_tool(untyped)
+        with self.assertRaisesRegex(TypeError, r"star\(cities\): a tool's arguments are named"):
+            chatclient.function_tool(star)
+
+        @dataclasses.dataclass
+        class Unresolved:
+            later: "NotDefinedAnywhere"  # type: ignore[name-defined]  # noqa: F821
+
+        with self.assertRaisesRegex(TypeError, "Unresolved: cannot resolve its annotations"):
+            chatclient._strict_schema(Unresolved)
+
+    def test_two_classes_of_one_name_refused(self) -> None:
+        import dataclasses
+
+        def make() -> Any:
+            @dataclasses.dataclass
+            class Item:
+                v: int
+            return Item
+
+        @dataclasses.dataclass
+        class Both:
+            a: make()  # type: ignore[valid-type]
+            b: make()  # type: ignore[valid-type]
+
+        with self.assertRaisesRegex(TypeError, "Both.b: two classes named Item"):
+            chatclient._strict_schema(Both)
+
+    def test_tool_arguments_parse_into_an_instance_or_keyword_arguments(self) -> None:
+        m = self.future
+        tool = chatclient.function_tool(m.MathReasoning)
+        self.assertIs(tool.target, m.MathReasoning)  # type: ignore[attr-defined]
+        self.assertEqual(chatclient._parse_tool_arguments(tool, '{"steps": [], "final_answer": "7"}'),
+                         m.MathReasoning([], "7"))
+        weather = chatclient.function_tool(m.get_weather)
+        self.assertEqual(chatclient._parse_tool_arguments(weather, '{"city": "Oslo", "unit": "f", "days": null}'),
+                         {"city": "Oslo", "unit": "f", "days": None})
+        orders = chatclient.function_tool(m.query_orders)
+        kwargs = chatclient._parse_tool_arguments(orders, '{"status": "red", "tags": ["a"], "inner": {"x": 1, '
+                                                          '"label": "l"}, "limit": 3}')
+        self.assertEqual(kwargs, {"status": m.Color.RED, "limit": 3, "tags": ["a"], "inner": m.Inner(1, "l")})
+        self.assertIsNone(m.query_orders(**kwargs))
+        self.assertEqual(chatclient._parse_tool_arguments(orders, '{"status": "blue", "tags": []}'),
+                         {"status": m.Color.BLUE, "tags": []})
+        with self.assertRaisesRegex(ValueError, r"^get_weather\.days: expected"):
+            chatclient._parse_tool_arguments(weather, '{"city": "Oslo", "days": "3"}')
+        with self.assertRaisesRegex(ValueError, r"^get_weather\.city: missing \(expected str\)"):
+            chatclient._parse_tool_arguments(weather, '{}')
+        self.assertEqual(chatclient._parse_tool_arguments(chatclient.function_tool(m.no_params), ""), {})
+        with self.assertRaisesRegex(ValueError, "^get_weather: the arguments are not JSON"):
+            chatclient._parse_tool_arguments(weather, '{"city": ')
+        with self.assertRaisesRegex(ValueError, "^get_weather: expected an object of arguments, got an array"):
+            chatclient._parse_tool_arguments(weather, '[]')
+
+    def test_a_schema_is_built_once_and_handed_out_as_a_copy(self) -> None:
+        import dataclasses
+        from typing import Optional as Opt
+
+        @dataclasses.dataclass
+        class Part:
+            name: str
+            count: int
+
+        @dataclasses.dataclass
+        class Ten:
+            a: str
+            b: int
+            c: float
+            d: bool
+            e: Opt[str]
+            f: List[Part]
+            g: Part
+            h: Dict[str, int]
+            i: Opt[Part]
+            j: List[str]
+
+        schema = chatclient._strict_schema(Ten)
+        self.assertEqual(list(schema["properties"]), list("abcdefghij"))
+        schema["properties"].clear()  # the caller's copy: the next one is whole
+        again = chatclient._strict_schema(Ten)
+        self.assertEqual(list(again["properties"]), list("abcdefghij"))
+        self.assertIsNot(again, schema)
