@@ -14,8 +14,9 @@ llama.cpp, Ollama)::
 
 The module reads top to bottom in sections: errors, enums, models, endpoint
 kinds, auth, HTTP requests, server-sent events, HTTP/1.1 without I/O,
-transport (one plan, a blocking shell and an asyncio shell), keyless
-credentials, streaming, clients, async clients, prompts, command line.  It imports nothing outside the
+transport (a call as one generator of I/O steps; a blocking and an asyncio
+shell that carry them out), keyless credentials, streaming, clients, async
+clients, structured output, prompts, command line.  It imports nothing outside the
 standard library and does nothing at import time but define things.
 """
 
