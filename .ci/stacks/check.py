@@ -1,0 +1,254 @@
+"""Run chatclient against real server stacks, each serving app.py (or app.js).
+
+    python3 check.py [--timeout S] [--ca FILE] TARGET...
+
+Each TARGET is NAME=URL (the server's root, e.g. http://127.0.0.1:8000), or
+NAME=!REASON for a stack that could not be set up (each of its checks fails with
+REASON), or NAME=URL@PROXY to go through a proxy: the client finds it in HTTP_PROXY (an http URL)
+or HTTPS_PROXY (an https URL), as set for that target only; --ca is the CA file that
+https targets are verified with.  For each target: wait until it accepts connections
+(bounded), then run every check below with the blocking and the async clients.
+Prints one line per target and check (PASS, or FAIL with the reason), then
+"checks: N passed, M failed" and "stacks: N passed, M failed" (a stack passes when all
+its checks pass); exits 1 on any failure.
+
+chatclient is imported from the repository root (two directories up); it needs nothing
+but the standard library.
+"""
+
+import argparse
+import asyncio
+import os
+import socket
+import sys
+import threading
+import time
+from urllib.parse import urlsplit
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+
+import chatclient as cc  # noqa: E402
+
+BIG = "0123456789" * 100000  # app.py's answer for model "big"
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+SETTINGS = {"connection_timeout": 5.0, "read_timeout": 10.0, "timeout": 30.0}  # no call waits longer than this
+
+
+def wait_ready(url, seconds):
+    """Poll until the server accepts a connection, at most ``seconds``."""
+    parts = urlsplit(url)
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection((parts.hostname, parts.port), timeout=1).close()
+            return
+        except OSError as exc:
+            if time.monotonic() >= deadline:
+                raise AssertionError("the server did not accept connections within {:g}s: {}".format(
+                    seconds, exc)) from None
+            time.sleep(0.05)
+
+
+def messages(text):
+    return [cc.SystemMessage("You echo."), cc.UserMessage(text)]
+
+
+def expect(what, got, wanted):
+    if got != wanted:
+        shown = repr(got) if len(repr(got)) < 120 else "{!r}... ({} chars)".format(got[:60], len(got))
+        raise AssertionError("{}: got {}, wanted {!r}".format(what, shown, wanted if len(repr(wanted)) < 120
+                                                              else "{} chars".format(len(wanted))))
+
+
+def answer(result):
+    expect("finish_reason", result.choices[0].finish_reason, cc.CompletionsFinishReason.STOPPED)
+    return result.choices[0].message.content
+
+
+# -- the checks (blocking client) --------------------------------------------------------
+class Target:
+    def __init__(self, name, url, proxy, ca):
+        self.name, self.url, self.proxy, self.ca = name, url, proxy, ca
+
+    def client(self, cls, **kwargs):
+        kwargs.update(SETTINGS)
+        if self.ca and self.url.startswith("https:"):
+            kwargs["connection_verify"] = self.ca
+        return cls(self.url + "/v1", cc.AzureKeyCredential("k"), model="m", **kwargs)
+
+    def sequential(self):
+        with self.client(cc.ChatCompletionsClient) as client:
+            for i in range(30):
+                try:
+                    expect("answer", answer(client.complete(messages=messages("call {}".format(i)))),
+                           "echo: call {}".format(i))
+                except Exception as exc:
+                    raise AssertionError("call {} of 30: {}".format(i + 1, describe(exc))) from None
+
+    def stream(self):
+        with self.client(cc.ChatCompletionsClient) as client:
+            for i in range(3):  # three on one client: each after a stream on the same connection
+                try:
+                    check_stream_updates(list(client.complete(messages=messages("stream {}".format(i)), stream=True)),
+                                         "echo: stream {}".format(i))
+                    final = client.complete(messages=messages("final {}".format(i)), stream=True)
+                    expect("get_final_completion()", answer(final.get_final_completion()), "echo: final {}".format(i))
+                except Exception as exc:
+                    raise AssertionError("stream {} of 3: {}".format(i + 1, describe(exc))) from None
+
+    def embeddings(self):
+        with self.client(cc.EmbeddingsClient) as client:
+            result = client.embed(input=["ab", "cde"])
+            expect("embeddings", [item.embedding for item in result.data], [[2.0, 0.0, 0.5], [3.0, 1.0, 0.5]])
+
+    def model_info(self):
+        with self.client(cc.ChatCompletionsClient) as client:
+            info = client.get_model_info()
+            expect("model_name", info.model_name, "m")
+            expect("model_provider_name", info.model_provider_name, "stacks")
+
+    def retry_429(self):
+        with self.client(cc.ChatCompletionsClient) as client:
+            expect("answer after the 429", answer(client.complete(
+                messages=messages("again"), headers={"x-test": "429-once"})), "retried: again")
+            expect("the next answer", answer(client.complete(messages=messages("next"))), "echo: next")
+
+    def error_500(self):
+        with self.client(cc.ChatCompletionsClient) as client:
+            for retries in (0, 2):  # at once, and after two retries (whose error bodies are dropped)
+                try:
+                    client.complete(messages=messages("x"), model="fail", retry_total=retries,
+                                    retry_backoff_factor=0)
+                except cc.HttpResponseError as exc:
+                    expect("status_code", exc.status_code, 500)
+                    expect("error.message (the server's body)", exc.error and exc.error.message, "boom")
+                    expect("error.code", exc.error.code, "x")
+                else:
+                    raise AssertionError("no HttpResponseError for a 500")
+            expect("the next answer", answer(client.complete(messages=messages("after"))), "echo: after")
+
+    def big(self):
+        with self.client(cc.ChatCompletionsClient) as client:
+            expect("the 1 MB answer", answer(client.complete(messages=messages("big"), model="big")), BIG)
+            expect("the next answer", answer(client.complete(messages=messages("after"))), "echo: after")
+
+    # -- the async client --------------------------------------------------------------
+    def async_concurrent(self):
+        async def main():
+            async with self.client(cc.AsyncChatCompletionsClient) as client:
+                async def one(i):
+                    return answer(await client.complete(messages=messages("async {}".format(i))))
+                results = await asyncio.gather(*(one(i) for i in range(20)), return_exceptions=True)
+            check_gathered(results, ["echo: async {}".format(i) for i in range(20)])
+        asyncio.run(main())
+
+    def async_streams(self):
+        async def main():
+            async with self.client(cc.AsyncChatCompletionsClient) as client:
+                async def one(i):
+                    stream = await client.complete(messages=messages("astream {}".format(i)), stream=True)
+                    updates = []
+                    async for update in stream:
+                        updates.append(update)
+                    check_stream_updates(updates, "echo: astream {}".format(i))
+                    final = await client.complete(messages=messages("afinal {}".format(i)), stream=True)
+                    return answer(await final.get_final_completion())
+                results = await asyncio.gather(*(one(i) for i in range(5)), return_exceptions=True)
+            check_gathered(results, ["echo: afinal {}".format(i) for i in range(5)])
+        asyncio.run(main())
+
+    CHECKS = ("sequential", "stream", "embeddings", "model_info", "retry_429", "error_500", "big",
+              "async_concurrent", "async_streams")
+
+
+def check_stream_updates(updates, text):
+    pieces = [u.choices[0].delta.content or "" for u in updates if u.choices]
+    expect("streamed text", "".join(pieces), text)
+    expect("updates with content", sum(1 for p in pieces if p), 3)
+    expect("last finish_reason", updates[-1].choices[0].finish_reason, cc.CompletionsFinishReason.STOPPED)
+
+
+def check_gathered(results, wanted):
+    wrong = [(i, r) for i, (r, w) in enumerate(zip(results, wanted)) if r != w]
+    if wrong:
+        i, first = wrong[0]
+        raise AssertionError("{} of {} wrong; the first, #{}: {}".format(
+            len(wrong), len(wanted), i, describe(first) if isinstance(first, BaseException) else repr(first)))
+
+
+def describe(exc):
+    text = str(exc) if isinstance(exc, AssertionError) else "{}: {}".format(type(exc).__name__, exc)
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def run_bounded(function, seconds):
+    """``function()``'s error (None if it passed), or a timeout: in a thread, at most ``seconds``."""
+    outcome = []
+
+    def target():
+        try:
+            function()
+            outcome.append(None)
+        except BaseException as exc:  # noqa: B036 - any failure is the check's outcome
+            outcome.append(exc)
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        return AssertionError("did not finish within {:g}s".format(seconds))
+    return outcome[0]
+
+
+def set_proxy(target):
+    """HTTP_PROXY or HTTPS_PROXY for this target only; every other proxy variable unset."""
+    for name in list(os.environ):
+        if name.lower() in PROXY_VARIABLES:
+            del os.environ[name]
+    if target.proxy:
+        os.environ[urlsplit(target.url).scheme.upper() + "_PROXY"] = target.proxy
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="+", metavar="NAME=URL[@PROXY]")
+    parser.add_argument("--ca", help="the CA file for https targets")
+    parser.add_argument("--timeout", type=float, default=40.0, help="the most one check may take (s)")
+    parser.add_argument("--ready", type=float, default=30.0, help="the most a server may take to start (s)")
+    parser.add_argument("--only", help="run only these checks (comma-separated)")
+    args = parser.parse_args()
+    checks = args.only.split(",") if args.only else Target.CHECKS
+    passed = failed = stacks_passed = stacks_failed = 0
+    for spec in args.targets:
+        name, _, rest = spec.partition("=")
+        url, _, proxy = rest.partition("@")
+        target = Target(name, url.rstrip("/"), proxy or None, args.ca)
+        set_proxy(target)
+        started = time.monotonic()
+        ok = True
+        if url.startswith("!"):  # a stack that could not be set up: ./run says why
+            error = AssertionError(url[1:])
+        else:
+            error = run_bounded(lambda: wait_ready(proxy or url, args.ready), args.ready + 5)
+        for check in checks:
+            began = time.monotonic()
+            outcome = error if error is not None else run_bounded(getattr(target, check), args.timeout)
+            if outcome is None:
+                passed += 1
+                print("PASS {} {} ({:.2f}s)".format(name, check, time.monotonic() - began), flush=True)
+            else:
+                failed += 1
+                ok = False
+                print("FAIL {} {}: {}".format(name, check, describe(outcome)), flush=True)
+        stacks_passed, stacks_failed = stacks_passed + ok, stacks_failed + (not ok)
+        print("---- {}: {} in {:.1f}s".format(name, "all passed" if ok else "FAILED", time.monotonic() - started),
+              flush=True)
+    set_proxy(Target("", "", None, None))
+    print("checks: {} passed, {} failed".format(passed, failed))
+    print("stacks: {} passed, {} failed".format(stacks_passed, stacks_failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
