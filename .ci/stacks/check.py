@@ -7,7 +7,9 @@ NAME=!REASON for a stack that could not be set up (each of its checks fails with
 REASON), or NAME=URL@PROXY to go through a proxy: the client finds it in HTTP_PROXY (an http URL)
 or HTTPS_PROXY (an https URL), as set for that target only; --ca is the CA file that
 https targets are verified with.  For each target: wait until it accepts connections
-(bounded), then run every check below with the blocking and the async clients.
+(bounded), then check that the app answers as it should with http.client (the check
+"reference": a failure there is the stack's or the harness's, not chatclient's), then
+run every other check below with chatclient's blocking and async clients.
 Prints one line per target and check (PASS, or FAIL with the reason), then
 "checks: N passed, M failed" and "stacks: N passed, M failed" (a stack passes when all
 its checks pass); exits 1 on any failure.
@@ -18,8 +20,11 @@ but the standard library.
 
 import argparse
 import asyncio
+import http.client
+import json
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -66,7 +71,7 @@ def answer(result):
     return result.choices[0].message.content
 
 
-# -- the checks (blocking client) --------------------------------------------------------
+# -- the checks -------------------------------------------------------------------------
 class Target:
     def __init__(self, name, url, proxy, ca):
         self.name, self.url, self.proxy, self.ca = name, url, proxy, ca
@@ -77,6 +82,65 @@ class Target:
             kwargs["connection_verify"] = self.ca
         return cls(self.url + "/v1", cc.AzureKeyCredential("k"), model="m", **kwargs)
 
+    # -- the app itself, through the same stack, with the standard library's http.client ------
+    def _reference(self, method, path, body=None, headers=None):
+        """(status, headers, body) from http.client, through the target's proxy if any: what
+        the app answered, told apart from what chatclient made of it."""
+        parts = urlsplit(self.url)
+        headers = dict(headers or {}, Host=parts.netloc)
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        target = parts.path + path
+        if self.proxy and parts.scheme == "http":
+            proxy = urlsplit(self.proxy)
+            conn = http.client.HTTPConnection(proxy.hostname, proxy.port, timeout=10)
+            target = self.url + path
+        elif parts.scheme == "https":
+            context = ssl.create_default_context(cafile=self.ca)
+            if self.proxy:
+                proxy = urlsplit(self.proxy)
+                conn = http.client.HTTPSConnection(proxy.hostname, proxy.port, timeout=10, context=context)
+                conn.set_tunnel(parts.hostname, parts.port)
+            else:
+                conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=10, context=context)
+        else:
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        try:
+            conn.request(method, target, data, headers)
+            response = conn.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+    def reference(self):
+        chat = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+        status, _, body = self._reference("GET", "/v1/models")
+        expect("GET /v1/models", (status, [m["id"] for m in json.loads(body)["data"]]), (200, ["m", "big", "fail"]))
+        status, _, body = self._reference("POST", "/v1/chat/completions", chat)
+        expect("chat", (status, json.loads(body)["choices"][0]["message"]["content"]), (200, "echo: hi"))
+        status, headers, body = self._reference("POST", "/v1/chat/completions", dict(chat, stream=True))
+        events = [line[6:] for line in body.decode("utf-8").split("\n\n") if line.startswith("data: ")]
+        expect("stream status and type", (status, headers.get("Content-Type")), (200, "text/event-stream"))
+        expect("stream events", len(events), 6)
+        expect("stream text", "".join(json.loads(e)["choices"][0]["delta"].get("content", "") for e in events[:-1]),
+               "echo: hi")
+        expect("stream end", (json.loads(events[-2])["choices"][0]["finish_reason"], events[-1]), ("stop", "[DONE]"))
+        once = {"x-test": "429-once", "x-ms-client-request-id": "reference-{}".format(time.time())}
+        status, headers, _ = self._reference("POST", "/v1/chat/completions", chat, once)
+        expect("first 429-once", (status, headers.get("Retry-After")), (429, "0"))
+        status, _, body = self._reference("POST", "/v1/chat/completions", chat, once)
+        expect("second 429-once", (status, json.loads(body)["choices"][0]["message"]["content"]), (200, "retried: hi"))
+        status, _, body = self._reference("POST", "/v1/chat/completions", dict(chat, model="fail"))
+        expect("model fail", (status, json.loads(body)), (500, {"error": {"message": "boom", "type": "server_error",
+                                                                          "code": "x"}}))
+        status, _, body = self._reference("POST", "/v1/chat/completions", dict(chat, model="big"))
+        expect("model big", (status, json.loads(body)["choices"][0]["message"]["content"] == BIG), (200, True))
+        status, _, body = self._reference("POST", "/v1/embeddings", {"input": ["ab", "cde"]})
+        expect("embeddings", (status, [d["embedding"] for d in json.loads(body)["data"]]),
+               (200, [[2.0, 0.0, 0.5], [3.0, 1.0, 0.5]]))
+
+    # -- chatclient's blocking client ----------------------------------------------------
     def sequential(self):
         with self.client(cc.ChatCompletionsClient) as client:
             for i in range(30):
@@ -158,7 +222,7 @@ class Target:
             check_gathered(results, ["echo: afinal {}".format(i) for i in range(5)])
         asyncio.run(main())
 
-    CHECKS = ("sequential", "stream", "embeddings", "model_info", "retry_429", "error_500", "big",
+    CHECKS = ("reference", "sequential", "stream", "embeddings", "model_info", "retry_429", "error_500", "big",
               "async_concurrent", "async_streams")
 
 
