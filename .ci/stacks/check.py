@@ -20,6 +20,7 @@ but the standard library.
 
 import argparse
 import asyncio
+import functools
 import http.client
 import json
 import os
@@ -294,7 +295,7 @@ def main():
         if url.startswith("!"):  # a stack that could not be set up: ./run says why
             error = AssertionError(url[1:])
         else:
-            error = run_bounded(lambda: wait_ready(proxy or url, args.ready), args.ready + 5)
+            error = run_bounded(functools.partial(wait_ready, proxy or url, args.ready), args.ready + 5)
         for check in checks:
             began = time.monotonic()
             outcome = error if error is not None else run_bounded(getattr(target, check), args.timeout)
