@@ -279,12 +279,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("targets", nargs="+", metavar="NAME=URL[@PROXY]")
     parser.add_argument("--ca", help="the CA file for https targets")
-    parser.add_argument("--timeout", type=float, default=40.0, help="the most one check may take (s)")
+    parser.add_argument("--timeout", type=float, default=20.0, help="the most one check may take (s)")
+    parser.add_argument("--budget", type=float, default=200.0,
+                        help="the most all checks may take (s); checks not started by then fail as not run")
     parser.add_argument("--ready", type=float, default=30.0, help="the most a server may take to start (s)")
     parser.add_argument("--only", help="run only these checks (comma-separated)")
     args = parser.parse_args()
     checks = args.only.split(",") if args.only else Target.CHECKS
     passed = failed = stacks_passed = stacks_failed = 0
+    budget_end = time.monotonic() + args.budget
     for spec in args.targets:
         name, _, rest = spec.partition("=")
         url, _, proxy = rest.partition("@")
@@ -294,10 +297,14 @@ def main():
         ok = True
         if url.startswith("!"):  # a stack that could not be set up: ./run says why
             error = AssertionError(url[1:])
+        elif time.monotonic() > budget_end:
+            error = AssertionError("not run: the time budget (--budget {:g}s) ran out".format(args.budget))
         else:
             error = run_bounded(functools.partial(wait_ready, proxy or url, args.ready), args.ready + 5)
         for check in checks:
             began = time.monotonic()
+            if error is None and time.monotonic() > budget_end:
+                error = AssertionError("not run: the time budget (--budget {:g}s) ran out".format(args.budget))
             outcome = error if error is not None else run_bounded(getattr(target, check), args.timeout)
             if outcome is None:
                 passed += 1
