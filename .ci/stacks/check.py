@@ -1,18 +1,19 @@
 """Run chatclient against real server stacks, each serving app.py (or app.js).
 
-    python3 check.py [--timeout S] [--ca FILE] TARGET...
+    python3 check.py [--ca FILE] [--only CHECK,...] [--timeout S] [--budget S] TARGET...
 
-Each TARGET is NAME=URL (the server's root, e.g. http://127.0.0.1:8000), or
-NAME=!REASON for a stack that could not be set up (each of its checks fails with
-REASON), or NAME=URL@PROXY to go through a proxy: the client finds it in HTTP_PROXY (an http URL)
-or HTTPS_PROXY (an https URL), as set for that target only; --ca is the CA file that
-https targets are verified with.  For each target: wait until it accepts connections
-(bounded), then check that the app answers as it should with http.client (the check
-"reference": a failure there is the stack's or the harness's, not chatclient's), then
-run every other check below with chatclient's blocking and async clients.
-Prints one line per target and check (PASS, or FAIL with the reason), then
-"checks: N passed, M failed" and "stacks: N passed, M failed" (a stack passes when all
-its checks pass); exits 1 on any failure.
+Each TARGET is NAME=URL (the server's root, e.g. http://127.0.0.1:8000);
+NAME=URL@PROXY to go through a proxy, which the client finds in HTTP_PROXY (for an
+http URL) or HTTPS_PROXY (for an https URL), set for that target only; or NAME=!REASON
+for a stack that could not be set up (each of its checks fails with REASON).  --ca is
+the CA file that https targets are verified with.
+
+For each target: wait until it accepts connections (bounded), check that the app
+answers as it should with http.client (the check "reference": a failure there is the
+stack's or the harness's, not chatclient's), then run the other checks with
+chatclient's blocking and async clients.  Prints one line per target and check (PASS,
+or FAIL with the reason), then "checks: N passed, M failed" and "stacks: N passed,
+M failed" (a stack passes when all its checks pass); exits 1 on any failure.
 
 chatclient is imported from the repository root (two directories up); it needs nothing
 but the standard library.
