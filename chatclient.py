@@ -1,4 +1,8 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the chatclient authors
+# This file is chatclient (https://pypi.org/project/chatclient/), under the MIT licence: see LICENSE,
+# or https://opensource.org/license/mit.  A copy of this one file carries the licence with it.
 """chatclient: a one-file, standard-library-only chat-completions client.
 
 A drop-in for the documented surface of Azure's ``azure-ai-inference``
@@ -38,7 +42,7 @@ import sys
 import threading
 import time
 from enum import Enum, EnumMeta
-from urllib.parse import quote, urlencode, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 # typing is only for type checkers: importing it would cost more than the rest of this module.
 TYPE_CHECKING = False
@@ -904,15 +908,60 @@ _ENDPOINT_KINDS = (
 )
 
 
-def _endpoint_kind(endpoint: str) -> _EndpointKind:
-    """The row of ``_ENDPOINT_KINDS`` that ``endpoint`` (a URL) belongs to: a pure function of the URL,
-    where host names compare without case and a port or a query does not matter."""
-    parts = urlsplit(endpoint)
-    host, path = (parts.hostname or "").lower(), parts.path.rstrip("/")
+# What people paste besides a base URL, each taken to mean the base it names (tried on a URL of the
+# last, catch-all kind): the full URL of one operation, whose path is taken off when the base left
+# serves that operation; an Azure resource without a path, which means its OpenAI v1 API.  The
+# ``api-version`` of any endpoint's query (a portal's "Target URI") becomes the client's default.
+_OPERATION_PATHS = ("/chat/completions", "/images/embeddings", "/embeddings", "/info", "/models")
+_RESOURCE_ROOTS = ((_AZURE_HOSTS, "/openai/v1"),)  # (host pattern, the path a bare resource URL means)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Endpoint:
+    """What an endpoint URL means: its base ``url`` (its query kept, but for api-version), its kind,
+    and the api-version its query named (None: none)."""
+
+    url: str
+    kind: _EndpointKind
+    api_version: Optional[str]
+
+
+def _kind_of(host: str, path: str) -> _EndpointKind:
     for kind in _ENDPOINT_KINDS:
         if re.fullmatch(kind.host, host) and re.fullmatch(kind.path, path, re.IGNORECASE):
             return kind
     raise AssertionError("unreachable: the last row matches every URL")  # pragma: no cover
+
+
+def _serves(kind: _EndpointKind, operation: str) -> bool:
+    """Whether endpoints of ``kind`` have ``operation`` (the model is described by /info or by /models)."""
+    return operation != ("/models" if kind.info_route else "/info")
+
+
+def _endpoint(endpoint: str) -> _Endpoint:
+    """What the URL ``endpoint`` means, as pasted: a pure function of the URL, where host names compare
+    without case and a port or a query does not change the kind."""
+    parts = urlsplit(endpoint)
+    host, path = (parts.hostname or "").lower(), parts.path.rstrip("/")
+    kind = _kind_of(host, path)
+    if kind is _ENDPOINT_KINDS[-1]:
+        for operation in _OPERATION_PATHS:
+            rest = path[:len(path) - len(operation)].rstrip("/")
+            if path.lower().endswith(operation) and _serves(_kind_of(host, rest), operation):
+                path = rest
+                break
+        path = path or next((root for pattern, root in _RESOURCE_ROOTS if re.fullmatch(pattern, host)), path)
+        kind = _kind_of(host, path)
+    pairs = [pair for pair in parts.query.split("&") if pair]
+    named = [unquote(pair.partition("=")[2]) for pair in pairs if pair.partition("=")[0] == "api-version"]
+    query = "&".join(pair for pair in pairs if pair.partition("=")[0] != "api-version")
+    base = parts.scheme + "://" + parts.netloc + path
+    return _Endpoint(base + ("?" + query if query else ""), kind, named[-1] if named else None)
+
+
+def _endpoint_kind(endpoint: str) -> _EndpointKind:
+    """The row of ``_ENDPOINT_KINDS`` that ``endpoint`` (a URL, as pasted) belongs to."""
+    return _endpoint(endpoint).kind
 
 
 # =============================================================================
@@ -3310,14 +3359,16 @@ class _Client:
         if not isinstance(endpoint, str):
             raise TypeError("endpoint must be a str, not {}".format(type(endpoint).__name__))
         self._auth_origin = _origin(endpoint)
-        self._kind = kind = _endpoint_kind(endpoint)
-        base, _, query = endpoint.partition("?")
-        self._base = base.rstrip("/")
-        self._query = query
+        meant = _endpoint(endpoint)  # the base URL of an operation's URL, an Azure resource's v1 API
+        self._kind = kind = meant.kind
+        self._base, _, self._query = meant.url.partition("?")
         self._urls: Dict[str, str] = {}  # path -> URL, for calls without params
         if api_version is _UNSET:
-            api_version = kind.api_version
+            api_version = kind.api_version if meant.api_version is None else meant.api_version
         self._api_version = api_version or None  # None or "" sends no api-version
+        if isinstance(credential, (str, bytes)):
+            raise TypeError("credential must be a credential object, not a {} (its value is not shown): wrap a key "
+                            "in one: AzureKeyCredential(key)".format(type(credential).__name__))
         self._auth = _auth_hook(credential, kind, credential_scopes)
         self._headers = CaseInsensitiveDict(headers)
         self._user_agent = (user_agent + " " if user_agent else "") + _USER_AGENT

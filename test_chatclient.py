@@ -2831,27 +2831,78 @@ class EndpointKindTest(unittest.TestCase):
             "Azure OpenAI v1": [
                 "https://res.openai.azure.com/openai/v1", "https://res.openai.azure.com/openai/v1/",
                 "https://RES.OpenAI.Azure.COM:443/openai/v1/?x=1", "https://res.services.ai.azure.com/openai/v1/",
-                "https://res.cognitiveservices.azure.com/openai/v1"],
+                "https://res.cognitiveservices.azure.com/openai/v1",
+                # pasted: an operation's URL, a resource without a path
+                "https://res.openai.azure.com/openai/v1/chat/completions", "https://res.openai.azure.com",
+                "https://res.openai.azure.com/", "https://res.services.ai.azure.com/openai/v1/models"],
             "Azure OpenAI deployment": [
                 "https://res.openai.azure.com/openai/deployments/gpt-4o",
-                "https://res.cognitiveservices.azure.com/openai/deployments/gpt-4o/?api-version=2024-10-21"],
+                "https://res.cognitiveservices.azure.com/openai/deployments/gpt-4o/?api-version=2024-10-21",
+                "https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview",
+                "https://res.openai.azure.com/openai/deployments/embeddings"],  # a deployment named so
             "GitHub Models": ["https://models.github.ai/inference", "https://MODELS.github.ai/inference/",
-                              "https://models.github.ai/orgs/acme/inference"],
+                              "https://models.github.ai/orgs/acme/inference",
+                              "https://models.github.ai/inference/chat/completions"],
             "OpenAI-compatible": [
                 "https://api.openai.com/v1", "http://localhost:11434/v1", "http://127.0.0.1:8000/v1/",
                 "https://api.groq.com/openai/v1", "https://openai.azure.com.example.com/openai/v1",
-                "https://res.openai.azure.com/v1"],
+                "https://res.openai.azure.com/v1", "https://api.openai.com/v1/chat/completions",
+                "http://127.0.0.1:8000/v1/chat/completions/", "http://localhost:11434/v1/embeddings",
+                "http://localhost:8000/v1/models"],
             "Azure AI Inference": [
                 "https://x.eastus2.models.ai.azure.com", "https://res.services.ai.azure.com/models",
-                "https://models.inference.ai.azure.com", "https://res.openai.azure.com",
+                "https://models.inference.ai.azure.com", "https://res.openai.azure.com/models",
                 "https://models.github.ai/catalog", "https://res.openai.azure.com/openai/deployments",
-                "http://127.0.0.1:8000"],
+                "http://127.0.0.1:8000", "https://res.services.ai.azure.com/models/chat/completions",
+                "https://x.eastus2.models.ai.azure.com/images/embeddings"],
         }
         for name, urls in kinds.items():
             for url in urls:
                 with self.subTest(url=url):
                     self.assertEqual(chatclient._endpoint_kind(url).name, name)
         self.assertEqual([k.name for k in chatclient._ENDPOINT_KINDS], list(kinds))  # every row tested
+
+    def test_a_pasted_url_means_its_base(self) -> None:
+        rows = [  # as pasted, the base URL it means, the api-version its query named
+            ("https://api.openai.com/v1/chat/completions", "https://api.openai.com/v1", None),
+            ("http://127.0.0.1:8000/v1/embeddings/", "http://127.0.0.1:8000/v1", None),
+            ("http://localhost:8000/v1/models", "http://localhost:8000/v1", None),
+            ("https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview",
+             "https://res.openai.azure.com/openai/deployments/gpt-4o", "2025-01-01-preview"),
+            ("https://res.openai.azure.com/openai/deployments/gpt-4o?x=1&api-version=2024-10-21",
+             "https://res.openai.azure.com/openai/deployments/gpt-4o?x=1", "2024-10-21"),
+            ("https://res.openai.azure.com", "https://res.openai.azure.com/openai/v1", None),
+            ("https://res.cognitiveservices.azure.com/", "https://res.cognitiveservices.azure.com/openai/v1", None),
+            ("https://x.eastus2.models.ai.azure.com/chat/completions", "https://x.eastus2.models.ai.azure.com", None),
+            ("https://res.services.ai.azure.com/models/chat/completions?api-version=2024-05-01-preview",
+             "https://res.services.ai.azure.com/models", "2024-05-01-preview"),
+            ("https://res.services.ai.azure.com/models/info", "https://res.services.ai.azure.com/models", None),
+            # the SDK's own forms stay as they are
+            ("https://res.services.ai.azure.com/models", "https://res.services.ai.azure.com/models", None),
+            ("https://res.openai.azure.com/openai/deployments/embeddings",
+             "https://res.openai.azure.com/openai/deployments/embeddings", None),
+            ("http://127.0.0.1:8000", "http://127.0.0.1:8000", None),  # a local root: its 404 has a hint instead
+        ]
+        for pasted, base, api_version in rows:
+            with self.subTest(url=pasted):
+                meant = chatclient._endpoint(pasted)
+                self.assertEqual((meant.url, meant.api_version), (base, api_version))
+                self.assertEqual(meant.kind, chatclient._endpoint_kind(base))
+
+    def test_wire_of_pasted_urls(self) -> None:
+        rows = [  # pasted, api_version= given, the path and query sent
+            ("https://api.openai.com/v1/chat/completions", None, "/v1/chat/completions"),
+            ("https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview",
+             None, "/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview"),
+            ("https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview",
+             "2024-10-21", "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"),
+            ("https://res.openai.azure.com/", None, "/openai/v1/chat/completions"),
+        ]
+        for url, api_version, path in rows:
+            with self.subTest(url=url, api_version=api_version):
+                kw = {} if api_version is None else {"api_version": api_version}
+                self.client(url, model="m", **kw).complete(messages=[UserMessage("hi")])
+                self.assertEqual(self.tls.requests[-1]["path"], path)
 
     def test_wire_of_each_kind(self) -> None:
         rows = [  # endpoint, the path and query sent, the key headers sent, extra-parameters sent
