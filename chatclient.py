@@ -3411,8 +3411,8 @@ class _Client:
             api_version = kind.api_version if meant.api_version is None else meant.api_version
         self._api_version = api_version or None  # None or "" sends no api-version
         if isinstance(credential, (str, bytes)):
-            raise TypeError("credential must be a credential object, not a {} (its value is not shown): wrap a key "
-                            "in one: AzureKeyCredential(key)".format(type(credential).__name__))
+            raise TypeError("credential must be a credential, not a {} (its value is not shown): if it is a key, "
+                            "wrap it: AzureKeyCredential(key)".format(type(credential).__name__))
         self._auth = _auth_hook(credential, kind, credential_scopes)
         self._headers = CaseInsensitiveDict(headers)
         self._user_agent = (user_agent + " " if user_agent else "") + _USER_AGENT
@@ -3476,6 +3476,12 @@ class _Client:
         for name in self._SETTINGS:
             value = call.pop(name, None)
             body[name] = self._defaults[name] if value is None else value
+        unknown = [name for name in call if name not in _OPTION_NAMES and name not in ("headers", "params", "error_map")]
+        if unknown:  # a parameter of the model's own: model_extras sends it (its value is shown if a number)
+            value = call[unknown[0]]
+            shown = json.dumps(value) if value is None or isinstance(value, (int, float, bool)) else "..."
+            raise TypeError("unexpected keyword argument {!r}: to send it in the request body, pass "
+                            "model_extras={{\"{}\": {}}}".format(unknown[0], unknown[0], shown))
         extras = model_extras or self._model_extras
         if extras:
             if not isinstance(extras, Mapping):
