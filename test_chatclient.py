@@ -3736,11 +3736,16 @@ def tearDownModule() -> None:
 QUIET = logging.NullHandler()
 
 
-def new_threads_after(action: Callable[[], None]) -> List[threading.Thread]:
-    """The threads that ``action`` started (a server's handler threads, to join)."""
+def reset_mid_answer(port: int, request: bytes) -> List[threading.Thread]:
+    """Connect, send ``request``, wait for the answer to begin, then reset the connection; the threads
+    started meanwhile (the server's handler, to join) are returned."""
     before = set(threading.enumerate())
-    action()
-    return [t for t in threading.enumerate() if t not in before]
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(request)
+    sock.recv(1)
+    started = [t for t in threading.enumerate() if t not in before]
+    reset(sock)
+    return started
 
 
 def reset(sock: socket.socket) -> None:
@@ -3888,11 +3893,9 @@ class FirstContactTest(StubTest):
         try:
             body = json.dumps({"messages": [{"role": "user", "content": "one two three four five six"}],
                                "stream": True}).encode()
-            sock = socket.create_connection(("127.0.0.1", urlsplit(url).port or 80))
-            threads = new_threads_after(lambda: (sock.sendall(
+            threads = reset_mid_answer(urlsplit(url).port or 80, (  # gone in the middle of the answer
                 b"POST /chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                b"Content-Length: %d\r\n\r\n%s" % (len(body), body)), sock.recv(1)))
-            reset(sock)  # gone in the middle of the answer
+                b"Content-Length: %d\r\n\r\n%s" % (len(body), body)))
             for thread in threads:
                 thread.join(WAIT)
         finally:
@@ -3920,9 +3923,8 @@ class FirstContactTest(StubTest):
         stderr = io.StringIO()
         real, sys.stderr = sys.stderr, stderr
         try:
-            sock = socket.create_connection(("127.0.0.1", self.stub.server.server_address[1]))
-            threads = new_threads_after(lambda: (sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), sock.recv(1)))
-            reset(sock)  # while the handler waits for the next request
+            threads = reset_mid_answer(self.stub.server.server_address[1],  # then it waits for the next request
+                                       b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             for thread in threads:
                 thread.join(WAIT)
         finally:
