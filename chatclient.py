@@ -189,7 +189,7 @@ def _hint(response: Any, error: Optional[ODataV4Format]) -> Optional[str]:
     """The hint of ``_HINTS`` for an error answer, from its status and text and from its request:
     the endpoint's kind (the request's URL is the endpoint's plus an operation's path, which the
     kind function takes off as it does from a pasted URL), its query keys and header names."""
-    request = getattr(response, "request", None)
+    request: Any = getattr(response, "request", None)
     if not isinstance(getattr(request, "url", None), str) or not hasattr(request, "headers"):
         return None
     try:
@@ -3372,6 +3372,9 @@ def _response_format(value: Any) -> Any:
                      "JsonSchemaFormat".format(value))
 
 
+_PER_CALL = ("headers", "params", "error_map")  # what a call takes besides its settings and the transport's
+
+
 def _request_id() -> str:
     h = os.urandom(16).hex()
     return "{}-{}-4{}-{}-{}".format(h[:8], h[8:12], h[13:16], h[16:20], h[20:])
@@ -3476,7 +3479,7 @@ class _Client:
         for name in self._SETTINGS:
             value = call.pop(name, None)
             body[name] = self._defaults[name] if value is None else value
-        unknown = [name for name in call if name not in _OPTION_NAMES and name not in ("headers", "params", "error_map")]
+        unknown = [name for name in call if name not in _OPTION_NAMES and name not in _PER_CALL]
         if unknown:  # a parameter of the model's own: model_extras sends it (its value is shown if a number)
             value = call[unknown[0]]
             shown = json.dumps(value) if value is None or isinstance(value, (int, float, bool)) else "..."
@@ -4276,7 +4279,7 @@ def _one_line(exc: AzureError, fix: str = "") -> str:
     its hint (else ``fix``, what the command line knows to do)."""
     text = exc.message
     line = "{}: {}".format(type(exc).__name__, text.splitlines()[0] if text else "")
-    request = getattr(getattr(exc, "response", None), "request", None)
+    request: Any = getattr(getattr(exc, "response", None), "request", None)
     if isinstance(getattr(request, "url", None), str):
         line += " ({} {})".format(request.method, _shown_url(request.url))
     hint = getattr(exc, "hint", None)
@@ -4320,7 +4323,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _EXIT_USAGE
         _announce_retries(status)
         if args.verbose:
-            status.line("{} {}".format("demo endpoint (built in)" if args.demo else kind.name + " endpoint", client._base))
+            name = "demo endpoint (built in)" if args.demo else kind.name + " endpoint"
+            status.line("{} {}".format(name, client._base))
             if isinstance(credential, DefaultAzureCredential):
                 status.line("no key: using DefaultAzureCredential (Microsoft Entra ID)")
             else:

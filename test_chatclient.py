@@ -3933,9 +3933,10 @@ class FirstContactTest(StubTest):
         self.assertEqual(stderr.getvalue(), "")
 
     def test_async_tests_leave_no_task_pending(self) -> None:
-        out = subprocess.run([sys.executable, "-m", "unittest", "test_chatclient.AsyncStreamingTest.test_in_band_errors",
-                              "test_chatclient.AsyncRecordedShapesTest.test_the_final_completion_is_the_whole_answer"],
-                             cwd=HERE, capture_output=True, text=True, timeout=60, env=cli_environment())
+        tests = ["test_chatclient.AsyncStreamingTest.test_in_band_errors",
+                 "test_chatclient.AsyncRecordedShapesTest.test_the_final_completion_is_the_whole_answer"]
+        out = subprocess.run([sys.executable, "-m", "unittest"] + tests, cwd=HERE, capture_output=True, text=True,
+                             timeout=60, env=cli_environment())
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertRegex(out.stderr, r"\A\.\.\n-+\nRan 2 tests in [\d.]+s\n\nOK\n\Z")
 
