@@ -3837,10 +3837,10 @@ class FirstContactTest(StubTest):
 
     # -- retries announce themselves
     def test_a_library_user_sees_each_retry_once(self) -> None:
-        busy = json_reply({"error": {"code": "Busy", "message": "later"}}, 503)
+        busy = json_reply({"error": {"code": "Busy", "message": "later"}}, 503, retry_after_ms="10")
         self.stub.reply(busy, busy)
         code = ("import sys; sys.path.insert(0, %r); import chatclient as c\n"
-                "client = c.ChatCompletionsClient(%r, c.AzureKeyCredential('k'), retry_backoff_factor=0.01)\n"
+                "client = c.ChatCompletionsClient(%r, c.AzureKeyCredential('k'))\n"
                 "print(client.complete(messages=[c.UserMessage('hi')]).id)\n") % (HERE, self.stub.url)
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                              env=cli_environment())
