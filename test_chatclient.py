@@ -2503,8 +2503,9 @@ class SDKUnitTestsTest(unittest.TestCase):
         self.addCleanup(sys.modules.pop, "sdk_shim")
         names = [n for n in dir(module.TestUnitTests) if n.startswith("test_")]
         self.assertGreaterEqual(len(names), 12)
+        import contextlib
         for name in names:
-            with self.subTest(test=name):
+            with self.subTest(test=name), contextlib.redirect_stdout(io.StringIO()):  # they print what they got
                 result = getattr(module.TestUnitTests(), name)()
                 if asyncio.iscoroutine(result):
                     asyncio.run(result)
@@ -3867,9 +3868,11 @@ class FirstContactTest(StubTest):
         self.assertEqual(self.stub.requests, [])
 
     def test_a_forgotten_key_on_azure_says_how_to_give_one(self) -> None:
-        out = self.cli("--model", "d", "hi", env={
-            "AZURE_OPENAI_ENDPOINT": "https://res.openai.azure.com", "PATH": "/nonexistent",
-            "AZURE_POD_IDENTITY_AUTHORITY_HOST": "http://127.0.0.1:%d" % free_port()})
+        nothing = dict.fromkeys(("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "IDENTITY_ENDPOINT",
+                                 "AZURE_FEDERATED_TOKEN_FILE"), "")  # no keyless credential works here
+        out = self.cli("--model", "d", "hi", env=dict(
+            nothing, AZURE_OPENAI_ENDPOINT="https://res.openai.azure.com", PATH="/nonexistent",
+            AZURE_POD_IDENTITY_AUTHORITY_HOST="http://127.0.0.1:%d" % free_port()))
         self.assertEqual(out.returncode, 1)
         self.assertEqual(out.stderr.count("\n"), 1, out.stderr)
         self.assertTrue(out.stderr.endswith("; or pass --key / set AZURE_OPENAI_API_KEY\n"), out.stderr)
