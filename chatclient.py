@@ -4139,7 +4139,7 @@ def _cli_endpoint(args: Any, environ: Mapping[str, str]) -> Tuple[str, Optional[
         for endpoint_var, key_var, model_var, default in _CLI_ENVIRONMENT:
             endpoint = environ.get(endpoint_var) or (default if environ.get(key_var) else None)
             if endpoint:
-                key_from = key_var if not key and environ.get(key_var) else "--key / set " + key_var
+                key_from = "--key" if key else key_var if environ.get(key_var) else "--key / set " + key_var
                 key = key or environ.get(key_var) or None
                 model = model or (environ.get(model_var) if model_var else None) or None
                 break
@@ -4259,7 +4259,7 @@ def _conversation(args: Any, client: ChatCompletionsClient, history: List[Any], 
         except KeyboardInterrupt:
             _write("\n")
         except AzureError as exc:
-            status.line(_one_line(exc))
+            status.line(_one_line(exc, ("POST", client._url("/chat/completions"))))
         if parts:
             history.append(AssistantMessage("".join(parts)))
         else:
@@ -4274,14 +4274,14 @@ def _shown_url(url: str) -> str:
                                 "?" + "&".join(name + "=..." for name in names) if names else "")
 
 
-def _one_line(exc: AzureError, fix: str = "") -> str:
-    """An error in one line: its type, the first line of its message, the request it answered, and
-    its hint (else ``fix``, what the command line knows to do)."""
+def _one_line(exc: AzureError, asked: Tuple[str, str], fix: str = "") -> str:
+    """An error in one line: its type, the first line of its message, the request it answered (else
+    the one ``asked``, as method and URL), and its hint (else ``fix``, what the command line knows to do)."""
     text = exc.message
     line = "{}: {}".format(type(exc).__name__, text.splitlines()[0] if text else "")
     request: Any = getattr(getattr(exc, "response", None), "request", None)
-    if isinstance(getattr(request, "url", None), str):
-        line += " ({} {})".format(request.method, _shown_url(request.url))
+    method, url = (request.method, request.url) if isinstance(getattr(request, "url", None), str) else asked
+    line += " ({} {})".format(method, _shown_url(url))
     hint = getattr(exc, "hint", None)
     return line + ("; hint: " + hint if hint else "; " + fix if fix else "")
 
@@ -4346,12 +4346,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             _answer(args, client, history, status, parts)
             return _EXIT_OK
     except AzureError as exc:
-        status.line(_one_line(exc, fix if isinstance(exc, ClientAuthenticationError) else ""))
+        asked = ("GET", client._url("/info" if kind.info_route else "/models")) if args.info else \
+            ("POST", client._url("/chat/completions"))
+        status.line(_one_line(exc, asked, fix if isinstance(exc, ClientAuthenticationError) else ""))
         return _EXIT_SERVICE
     except KeyboardInterrupt:
         status.clear()
-        if parts or sys.stderr.isatty():  # the shell's prompt comes back on a line of its own
-            print(file=sys.stdout if parts else sys.stderr, flush=True)
+        shown = parts and not args.json  # the answer's text, cut short: the shell's prompt goes on a line of its own
+        try:
+            if shown or sys.stderr.isatty():
+                print(file=sys.stdout if shown else sys.stderr, flush=True)
+        except OSError:
+            pass
         return 130
     except BrokenPipeError:  # the reader went away (`| head`): end quietly, as head expects
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -3795,6 +3795,11 @@ class FirstContactTest(StubTest):
         self.assertIn("/v1", out.stderr)
         self.assertNotIn("SECRET-VALUE", out.stderr)
         self.assertNotIn(KEY, out.stderr)
+        refused = "http://127.0.0.1:%d" % free_port()  # no answer: the request asked is named
+        out = self.cli("--endpoint", refused, "--retries", "0", "hi")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("ServiceRequestError: ", out.stderr)
+        self.assertTrue(out.stderr.endswith(" (POST %s/chat/completions?api-version=...)\n" % refused), out.stderr)
 
     def test_a_dated_api_version_on_the_v1_api_says_drop_it(self) -> None:
         def answer(url: str) -> HttpResponseError:
@@ -3832,6 +3837,8 @@ class FirstContactTest(StubTest):
         self.assertIn("chatclient: key from --key\n", out.stderr)
         out = self.cli("--verbose", "hi", env={"AZURE_AI_CHAT_ENDPOINT": self.stub.url, "AZURE_AI_CHAT_KEY": KEY})
         self.assertIn("chatclient: key from AZURE_AI_CHAT_KEY\n", out.stderr)
+        out = self.cli("--verbose", "--key", KEY, "hi", env={"AZURE_AI_CHAT_ENDPOINT": self.stub.url})
+        self.assertIn("chatclient: key from --key\n", out.stderr)
         out = self.cli("--verbose", "hi", env={"AZURE_AI_CHAT_ENDPOINT": self.stub.url})
         self.assertIn("chatclient: no key was given (pass --key / set AZURE_AI_CHAT_KEY)\n", out.stderr)
         self.assertNotIn(KEY, out.stderr)
