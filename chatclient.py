@@ -1,4 +1,8 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the chatclient authors
+# This file is chatclient (https://pypi.org/project/chatclient/), under the MIT licence: see LICENSE,
+# or https://opensource.org/license/mit.  A copy of this one file carries the licence with it.
 """chatclient: a one-file, standard-library-only chat-completions client.
 
 A drop-in for the documented surface of Azure's ``azure-ai-inference``
@@ -39,7 +43,7 @@ import sys
 import threading
 import time
 from enum import Enum, EnumMeta
-from urllib.parse import quote, urlencode, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 # typing is only for type checkers: importing it would cost more than the rest of this module.
 TYPE_CHECKING = False
@@ -170,11 +174,50 @@ def _error_object(body: Any) -> Optional[Mapping[str, Any]]:
     return None
 
 
+# What to change, when an error answer says so: (the kind of the endpoint asked, "" for any; the
+# status; what the request sent, "" for anything: a query or header name, or "key" for a key header;
+# a pattern the error's text matches; the hint, where {keys} names the key headers sent).  The first
+# row that fits gives the hint; at most one.
+_HINTS = (
+    ("Azure AI Inference", 404, "", "",
+     "an OpenAI-compatible server's base URL ends in /v1 (http://localhost:8000/v1, say)"),
+    ("Azure OpenAI v1", 400, "api-version", "API version not supported",
+     "the v1 API takes no api-version: drop api_version= (--api-version)"),
+    ("", 401, "key", "", "the key went in the {keys} header: is it a key of this endpoint?"),
+    ("", 401, "", "", "no key was sent: pass one (AzureKeyCredential(key), --key)"),
+)
+
+
+def _hint(response: Any, error: Optional[ODataV4Format]) -> Optional[str]:
+    """The hint of ``_HINTS`` for an error answer, from its status and text and from its request:
+    the endpoint's kind (the request's URL is the endpoint's plus an operation's path, which the
+    kind function takes off as it does from a pasted URL), its query keys and header names."""
+    request: Any = getattr(response, "request", None)
+    if not isinstance(getattr(request, "url", None), str) or not hasattr(request, "headers"):
+        return None
+    try:
+        kind = _endpoint_kind(request.url).name
+    except ValueError:
+        return None
+    headers = {str(name).lower() for name in request.headers}
+    keys = [name for name in _KEY_HEADERS if name.lower() in headers]
+    sent = headers | {pair.partition("=")[0] for pair in urlsplit(request.url).query.split("&")} | (
+        {"key"} if keys else set())
+    text = " ".join(filter(None, (error.code, error.message))) if error is not None else \
+        _body_read(response)[:1000].decode("utf-8", "replace")
+    for row_kind, status, needs, pattern, hint in _HINTS:
+        if row_kind in ("", kind) and status == getattr(response, "status_code", None) and \
+                (not needs or needs in sent) and re.search(pattern, text, re.IGNORECASE):
+            return hint.format(keys=" and ".join(keys))
+    return None
+
+
 class HttpResponseError(AzureError):
     """The service answered with an error status (or an in-band error event).
 
     ``status_code``, ``reason`` and ``response`` describe the answer; ``error``
-    holds ``code`` and ``message`` when the body was an error object.
+    holds ``code`` and ``message`` when the body was an error object; ``hint``
+    says what to change where that is known (else None), and ``str()`` ends with it.
     """
 
     def __init__(self, message: Optional[str] = None, response: Optional[_ResponseBase] = None,
@@ -187,7 +230,11 @@ class HttpResponseError(AzureError):
             self.error = _parse_error(response)
         if message is None:
             message = _describe_error(response, self.error)
+        self.hint: Optional[str] = kwargs.pop("hint", None) or _hint(response, self.error)
         super().__init__(message, **kwargs)
+
+    def __str__(self) -> str:
+        return self.message + ("\nHint: " + self.hint if self.hint else "")
 
 
 class DecodeError(HttpResponseError):
@@ -907,15 +954,60 @@ _ENDPOINT_KINDS = (
 )
 
 
-def _endpoint_kind(endpoint: str) -> _EndpointKind:
-    """The row of ``_ENDPOINT_KINDS`` that ``endpoint`` (a URL) belongs to: a pure function of the URL,
-    where host names compare without case and a port or a query does not matter."""
-    parts = urlsplit(endpoint)
-    host, path = (parts.hostname or "").lower(), parts.path.rstrip("/")
+# What people paste besides a base URL, each taken to mean the base it names (tried on a URL of the
+# last, catch-all kind): the full URL of one operation, whose path is taken off when the base left
+# serves that operation; an Azure resource without a path, which means its OpenAI v1 API.  The
+# ``api-version`` of any endpoint's query (a portal's "Target URI") becomes the client's default.
+_OPERATION_PATHS = ("/chat/completions", "/images/embeddings", "/embeddings", "/info", "/models")
+_RESOURCE_ROOTS = ((_AZURE_HOSTS, "/openai/v1"),)  # (host pattern, the path a bare resource URL means)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Endpoint:
+    """What an endpoint URL means: its base ``url`` (its query kept, but for api-version), its kind,
+    and the api-version its query named (None: none)."""
+
+    url: str
+    kind: _EndpointKind
+    api_version: Optional[str]
+
+
+def _kind_of(host: str, path: str) -> _EndpointKind:
     for kind in _ENDPOINT_KINDS:
         if re.fullmatch(kind.host, host) and re.fullmatch(kind.path, path, re.IGNORECASE):
             return kind
     raise AssertionError("unreachable: the last row matches every URL")  # pragma: no cover
+
+
+def _serves(kind: _EndpointKind, operation: str) -> bool:
+    """Whether endpoints of ``kind`` have ``operation`` (the model is described by /info or by /models)."""
+    return operation != ("/models" if kind.info_route else "/info")
+
+
+def _endpoint(endpoint: str) -> _Endpoint:
+    """What the URL ``endpoint`` means, as pasted: a pure function of the URL, where host names compare
+    without case and a port or a query does not change the kind."""
+    parts = urlsplit(endpoint)
+    host, path = (parts.hostname or "").lower(), parts.path.rstrip("/")
+    kind = _kind_of(host, path)
+    if kind is _ENDPOINT_KINDS[-1]:
+        for operation in _OPERATION_PATHS:
+            rest = path[:len(path) - len(operation)].rstrip("/")
+            if path.lower().endswith(operation) and _serves(_kind_of(host, rest), operation):
+                path = rest
+                break
+        path = path or next((root for pattern, root in _RESOURCE_ROOTS if re.fullmatch(pattern, host)), path)
+        kind = _kind_of(host, path)
+    pairs = [pair for pair in parts.query.split("&") if pair]
+    named = [unquote(pair.partition("=")[2]) for pair in pairs if pair.partition("=")[0] == "api-version"]
+    query = "&".join(pair for pair in pairs if pair.partition("=")[0] != "api-version")
+    base = parts.scheme + "://" + parts.netloc + path
+    return _Endpoint(base + ("?" + query if query else ""), kind, named[-1] if named else None)
+
+
+def _endpoint_kind(endpoint: str) -> _EndpointKind:
+    """The row of ``_ENDPOINT_KINDS`` that ``endpoint`` (a URL, as pasted) belongs to."""
+    return _endpoint(endpoint).kind
 
 
 # =============================================================================
@@ -1816,8 +1908,9 @@ def _retry_delay(retries: int, retry_after: Optional[float], options: _Options, 
 
 
 def _announce(retry: int, delay: float, options: _Options, cause: str) -> None:
-    """A retry, on the ``chatclient`` logger (INFO)."""
-    _logger().info("%s: retrying in %.1f s, %d of %d", cause, delay, retry, options.retry_total)
+    """A retry, on the ``chatclient`` logger: a WARNING, which Python shows on stderr even where
+    logging was never configured (its last-resort handler), so that no call waits in silence."""
+    _logger().warning("%s: retrying in %.1f s, %d of %d", cause, delay, retry, options.retry_total)
 
 
 def _waits(options: _Options, left: float) -> Tuple[Tuple[float, str, float], Tuple[float, str, float]]:
@@ -3255,8 +3348,9 @@ class AsyncStreamingChatCompletions(_ChatStream):
         self._updates = self._stream()
 
     async def _stream(self) -> AsyncGenerator[StreamingChatCompletionsUpdate, None]:
+        events = self._events()
         try:
-            async for event in self._events():
+            async for event in events:
                 update = self._step(event)
                 if update is not None:
                     yield update
@@ -3264,16 +3358,22 @@ class AsyncStreamingChatCompletions(_ChatStream):
                     return
             self._step_end()
         finally:  # also on cancellation: the stream is closed at once
+            await events.aclose()  # here, not in a finalizer task that a stopped loop would never run
             settled = self._settle()
             if hasattr(settled, "__await__"):
                 await settled
 
-    async def _events(self) -> AsyncIterator[ServerSentEvent]:
-        async for chunk in self._response.iter_bytes():
-            for event in self._parser.feed(chunk):
+    async def _events(self) -> AsyncGenerator[ServerSentEvent, None]:
+        chunks = self._response.iter_bytes()
+        try:
+            async for chunk in chunks:
+                for event in self._parser.feed(chunk):
+                    yield event
+            for event in self._parser.close():
                 yield event
-        for event in self._parser.close():
-            yield event
+        finally:
+            if hasattr(chunks, "aclose"):
+                await chunks.aclose()
 
     def __aiter__(self) -> AsyncStreamingChatCompletions:
         return self
@@ -3324,6 +3424,9 @@ def _response_format(value: Any) -> Any:
                      "JsonSchemaFormat".format(value))
 
 
+_PER_CALL = ("headers", "params", "error_map")  # what a call takes besides its settings and the transport's
+
+
 def _request_id() -> str:
     h = os.urandom(16).hex()
     return "{}-{}-4{}-{}-{}".format(h[:8], h[8:12], h[13:16], h[16:20], h[20:])
@@ -3354,14 +3457,16 @@ class _Client:
         if not isinstance(endpoint, str):
             raise TypeError("endpoint must be a str, not {}".format(type(endpoint).__name__))
         self._auth_origin = _origin(endpoint)
-        self._kind = kind = _endpoint_kind(endpoint)
-        base, _, query = endpoint.partition("?")
-        self._base = base.rstrip("/")
-        self._query = query
+        meant = _endpoint(endpoint)  # the base URL of an operation's URL, an Azure resource's v1 API
+        self._kind = kind = meant.kind
+        self._base, _, self._query = meant.url.partition("?")
         self._urls: Dict[str, str] = {}  # path -> URL, for calls without params
         if api_version is _UNSET:
-            api_version = kind.api_version
+            api_version = kind.api_version if meant.api_version is None else meant.api_version
         self._api_version = api_version or None  # None or "" sends no api-version
+        if isinstance(credential, (str, bytes)):
+            raise TypeError("credential must be a credential, not a {} (its value is not shown): if it is a key, "
+                            "wrap it: AzureKeyCredential(key)".format(type(credential).__name__))
         self._auth = _auth_hook(credential, kind, credential_scopes)
         self._headers = CaseInsensitiveDict(headers)
         self._user_agent = (user_agent + " " if user_agent else "") + _USER_AGENT
@@ -3425,6 +3530,12 @@ class _Client:
         for name in self._SETTINGS:
             value = call.pop(name, None)
             body[name] = self._defaults[name] if value is None else value
+        unknown = [name for name in call if name not in _OPTION_NAMES and name not in _PER_CALL]
+        if unknown:  # a parameter of the model's own: model_extras sends it (its value is shown if a number)
+            value = call[unknown[0]]
+            shown = json.dumps(value) if value is None or isinstance(value, (int, float, bool)) else "..."
+            raise TypeError("unexpected keyword argument {!r}: to send it in the request body, pass "
+                            "model_extras={{\"{}\": {}}}".format(unknown[0], unknown[0], shown))
         extras = model_extras or self._model_extras
         if extras:
             if not isinstance(extras, Mapping):
@@ -4404,6 +4515,12 @@ def _demo_server() -> Tuple[str, Callable[[], None]]:
         def log_message(self, *args: Any) -> None:
             pass
 
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client went away (Ctrl-C, `| head`): not an error
+
         def do_GET(self) -> None:
             self._send(200, "application/json", json.dumps(
                 {"model_name": "demo", "model_type": "chat-completion", "model_provider_name": "chatclient"}).encode())
@@ -4466,6 +4583,18 @@ class _UsageError(Exception):
     """Bad command-line usage, found before anything is sent (exit 2)."""
 
 
+def _count(text: str) -> int:
+    """An argparse type: a whole number >= 0."""
+    import argparse
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be a whole number >= 0, not {!r}".format(text))
+    return value
+
+
 def _cli_parser() -> Any:
     import argparse
     variables = "; ".join("{} / {}{}{}".format(e, k, " / " + m if m else "", " (default {})".format(d) if d else "")
@@ -4476,7 +4605,8 @@ def _cli_parser() -> Any:
         "terminal: a conversation (/exit or Ctrl-D ends it, Ctrl-C stops an answer).",
         epilog="Without --endpoint, endpoint, key and model come from the first of these sets of environment "
         "variables whose endpoint is set: {}.  An Azure OpenAI or Foundry resource URL without a path means its "
-        "/openai/v1 API.  Exit status: 0 done, 1 service or connection error, 2 bad usage, "
+        "/openai/v1 API; a URL ending in an operation's path (/chat/completions) means the endpoint before it.  "
+        "Exit status: 0 done, 1 service or connection error, 2 bad usage, "
         "130 interrupted.".format(variables))
     parser.add_argument("prompt", nargs="?", help="the prompt; '-' reads it from standard input")
     parser.add_argument("--endpoint", help="endpoint URL (then the key comes only from --key)")
@@ -4488,32 +4618,32 @@ def _cli_parser() -> Any:
     parser.add_argument("--api-version", help="api-version query ('' for none; default: the endpoint's kind decides)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="the longest wait for the answer to "
                         "start (connecting and retries included), then the longest silence in it")
-    parser.add_argument("--retries", type=int, default=3, help="retries on connect errors and 408/429/5xx (3)")
+    parser.add_argument("--retries", type=_count, default=3, help="retries on connect errors and 408/429/5xx (3)")
     parser.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
     parser.add_argument("--json", action="store_true", help="print the whole response as JSON")
     parser.add_argument("--info", action="store_true", help="print the model behind the endpoint")
     parser.add_argument("--verbose", action="store_true", help="say which kind of endpoint, and each request id")
     parser.add_argument("--demo", action="store_true", help="answer from a built-in local endpoint (no network)")
+    parser.add_argument("--version", action="version", version="chatclient " + __version__)
     return parser
 
 
-def _cli_endpoint(args: Any, environ: Mapping[str, str]) -> Tuple[str, Optional[str], Optional[str]]:
-    """(endpoint, key, model) from the flags, else from the first set of environment variables."""
-    endpoint, key, model = args.endpoint, args.key, args.model
+def _cli_endpoint(args: Any, environ: Mapping[str, str]) -> Tuple[str, Optional[str], Optional[str], str]:
+    """(endpoint, key, model) from the flags, else from the first set of environment variables; and
+    where a key comes from ("--key" or the variable read when the endpoint came from the environment)."""
+    endpoint, key, model, key_from = args.endpoint, args.key, args.model, "--key"
     if not endpoint:
         for endpoint_var, key_var, model_var, default in _CLI_ENVIRONMENT:
             endpoint = environ.get(endpoint_var) or (default if environ.get(key_var) else None)
             if endpoint:
+                key_from = "--key" if key else key_var if environ.get(key_var) else "--key / set " + key_var
                 key = key or environ.get(key_var) or None
                 model = model or (environ.get(model_var) if model_var else None) or None
                 break
         else:
             raise _UsageError("no endpoint: pass --endpoint or set one of " + ", ".join(
                 e[0] for e in _CLI_ENVIRONMENT))
-    parts = urlsplit(endpoint)
-    if re.fullmatch(_AZURE_HOSTS, (parts.hostname or "").lower()) and parts.path.strip("/") == "":
-        endpoint = endpoint.split("?")[0].rstrip("/") + "/openai/v1"  # a resource: its OpenAI v1 API
-    return endpoint, key, model
+    return endpoint, key, model, key_from
 
 
 class _Status:
@@ -4626,16 +4756,31 @@ def _conversation(args: Any, client: ChatCompletionsClient, history: List[Any], 
         except KeyboardInterrupt:
             _write("\n")
         except AzureError as exc:
-            status.line(_one_line(exc))
+            status.line(_one_line(exc, ("POST", client._url("/chat/completions"))))
         if parts:
             history.append(AssistantMessage("".join(parts)))
         else:
             history.pop()  # no answer: the question is asked again or not at all
 
 
-def _one_line(exc: AzureError) -> str:
-    text = str(exc)
-    return "{}: {}".format(type(exc).__name__, text.splitlines()[0] if text else "")
+def _shown_url(url: str) -> str:
+    """A URL as an error line shows it: no user info, and of its query only the names (values may be secrets)."""
+    parts = urlsplit(url)
+    names = [pair.partition("=")[0] for pair in parts.query.split("&") if pair]
+    return "{}://{}{}{}".format(parts.scheme, parts.netloc.rpartition("@")[2], parts.path,
+                                "?" + "&".join(name + "=..." for name in names) if names else "")
+
+
+def _one_line(exc: AzureError, asked: Tuple[str, str], fix: str = "") -> str:
+    """An error in one line: its type, the first line of its message, the request it answered (else
+    the one ``asked``, as method and URL), and its hint (else ``fix``, what the command line knows to do)."""
+    text = exc.message
+    line = "{}: {}".format(type(exc).__name__, text.splitlines()[0] if text else "")
+    request: Any = getattr(getattr(exc, "response", None), "request", None)
+    method, url = (request.method, request.url) if isinstance(getattr(request, "url", None), str) else asked
+    line += " ({} {})".format(method, _shown_url(url))
+    hint = getattr(exc, "hint", None)
+    return line + ("; hint: " + hint if hint else "; " + fix if fix else "")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -4646,12 +4791,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sys.stdout.reconfigure(errors="replace")  # what the terminal cannot show becomes '?', never an error
     stop: Optional[Callable[[], None]] = None
     status = _Status()
+    parts: List[str] = []  # a one-shot answer as it arrives
+    fix = ""  # what to do when the keyless credentials find nothing
     try:
         if args.demo:
             args.endpoint, stop = _demo_server()
             args.key = args.key or "demo-key"
         try:  # checking the arguments: nothing has been sent yet
-            endpoint, key, model = _cli_endpoint(args, os.environ)
+            endpoint, key, model, key_from = _cli_endpoint(args, os.environ)
             if args.prompt is None and not args.info and not sys.stdin.isatty():
                 raise _UsageError("no prompt: give one, or '-' to read it from standard input")
             kind = _endpoint_kind(endpoint)
@@ -4662,6 +4809,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             credential: Any = AzureKeyCredential(key) if key else None
             if credential is None and (urlsplit(endpoint).hostname or "").lower().endswith(".azure.com"):
                 credential = DefaultAzureCredential()  # no key anywhere: Microsoft Entra ID, keyless
+                fix = "or pass " + key_from
             client = ChatCompletionsClient(
                 endpoint, credential, model=model, temperature=args.temperature,
                 max_tokens=args.max_tokens, retry_total=args.retries,
@@ -4672,9 +4820,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _EXIT_USAGE
         _announce_retries(status)
         if args.verbose:
-            status.line("{} endpoint {}".format(kind.name, endpoint.split("?")[0]))
+            name = "demo endpoint (built in)" if args.demo else kind.name + " endpoint"
+            status.line("{} {}".format(name, client._base))
             if isinstance(credential, DefaultAzureCredential):
                 status.line("no key: using DefaultAzureCredential (Microsoft Entra ID)")
+            else:
+                status.line("key: the demo's own" if args.demo else "key from " + key_from if key else
+                            "no key was given (pass {})".format(key_from))
         with client:
             if args.info:
                 info = client.get_model_info()
@@ -4688,13 +4840,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             if args.prompt is None:
                 return _conversation(args, client, history, status)
             history.append(UserMessage(sys.stdin.read() if args.prompt == "-" else args.prompt))
-            _answer(args, client, history, status, [])
+            _answer(args, client, history, status, parts)
             return _EXIT_OK
     except AzureError as exc:
-        status.line(_one_line(exc))
+        asked = ("GET", client._url("/info" if kind.info_route else "/models")) if args.info else \
+            ("POST", client._url("/chat/completions"))
+        status.line(_one_line(exc, asked, fix if isinstance(exc, ClientAuthenticationError) else ""))
         return _EXIT_SERVICE
     except KeyboardInterrupt:
         status.clear()
+        shown = parts and not args.json  # the answer's text, cut short: the shell's prompt goes on a line of its own
+        try:
+            if shown or sys.stderr.isatty():
+                print(file=sys.stdout if shown else sys.stderr, flush=True)
+        except OSError:
+            pass
         return 130
     except BrokenPipeError:  # the reader went away (`| head`): end quietly, as head expects
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

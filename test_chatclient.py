@@ -88,6 +88,12 @@ class Stub:
             def log_message(self, *args: Any) -> None:
                 pass
 
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # a client that goes away is not an error (many tests close early on purpose)
+
             def _any(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
@@ -267,6 +273,7 @@ class StubTest(unittest.TestCase):
                 self.skipTest("about the blocking client only")
             self.loop = asyncio.new_event_loop()
             self.addCleanup(self.loop.close)
+            self.addCleanup(settle_loop, self.loop)
             self.guard_the_blocking_shell()
         self.stub = Stub()
         self.addCleanup(self.stub.stop)
@@ -302,6 +309,18 @@ class StubTest(unittest.TestCase):
         server = RawServer(script)
         self.addCleanup(server.stop)
         return server
+
+
+def settle_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Before a test's loop closes: the async generators it left suspended are closed, and the tasks
+    that closes them (the loop's finalizer schedules one for each generator collected) are run to their
+    end, so that no task is destroyed pending."""
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    while True:
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        if not pending:
+            return
+        loop.run_until_complete(asyncio.wait(pending))
 
 
 ASYNC_TWIN = {ChatCompletionsClient: AsyncChatCompletionsClient, EmbeddingsClient: AsyncEmbeddingsClient,
@@ -2162,7 +2181,10 @@ class AsyncTest(StubTest):
 # Command line
 # ---------------------------------------------------------------------------
 
-CLI = [sys.executable, os.path.join(HERE, "chatclient.py")]
+# The command line, with Python's own Ctrl-C (a child of a shell's background job inherits an ignored SIGINT).
+DEFAULT_SIGINT = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+CLI = [sys.executable, "-c", DEFAULT_SIGINT + "import runpy, sys; sys.argv[:] = sys.argv[1:]; "
+       "runpy.run_path(sys.argv[0], run_name='__main__')", os.path.join(HERE, "chatclient.py")]
 CLI_VARIABLES = ("AZURE_AI_CHAT_ENDPOINT", "AZURE_AI_CHAT_KEY", "AZURE_AI_CHAT_MODEL", "AZURE_OPENAI_ENDPOINT",
                  "AZURE_OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY")
 
@@ -2685,8 +2707,9 @@ class SDKUnitTestsTest(unittest.TestCase):
         self.addCleanup(sys.modules.pop, "sdk_shim")
         names = [n for n in dir(module.TestUnitTests) if n.startswith("test_")]
         self.assertGreaterEqual(len(names), 12)
+        import contextlib
         for name in names:
-            with self.subTest(test=name):
+            with self.subTest(test=name), contextlib.redirect_stdout(io.StringIO()):  # they print what they got
                 result = getattr(module.TestUnitTests(), name)()
                 if asyncio.iscoroutine(result):
                     asyncio.run(result)
@@ -3037,27 +3060,78 @@ class EndpointKindTest(unittest.TestCase):
             "Azure OpenAI v1": [
                 "https://res.openai.azure.com/openai/v1", "https://res.openai.azure.com/openai/v1/",
                 "https://RES.OpenAI.Azure.COM:443/openai/v1/?x=1", "https://res.services.ai.azure.com/openai/v1/",
-                "https://res.cognitiveservices.azure.com/openai/v1"],
+                "https://res.cognitiveservices.azure.com/openai/v1",
+                # pasted: an operation's URL, a resource without a path
+                "https://res.openai.azure.com/openai/v1/chat/completions", "https://res.openai.azure.com",
+                "https://res.openai.azure.com/", "https://res.services.ai.azure.com/openai/v1/models"],
             "Azure OpenAI deployment": [
                 "https://res.openai.azure.com/openai/deployments/gpt-4o",
-                "https://res.cognitiveservices.azure.com/openai/deployments/gpt-4o/?api-version=2024-10-21"],
+                "https://res.cognitiveservices.azure.com/openai/deployments/gpt-4o/?api-version=2024-10-21",
+                "https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview",
+                "https://res.openai.azure.com/openai/deployments/embeddings"],  # a deployment named so
             "GitHub Models": ["https://models.github.ai/inference", "https://MODELS.github.ai/inference/",
-                              "https://models.github.ai/orgs/acme/inference"],
+                              "https://models.github.ai/orgs/acme/inference",
+                              "https://models.github.ai/inference/chat/completions"],
             "OpenAI-compatible": [
                 "https://api.openai.com/v1", "http://localhost:11434/v1", "http://127.0.0.1:8000/v1/",
                 "https://api.groq.com/openai/v1", "https://openai.azure.com.example.com/openai/v1",
-                "https://res.openai.azure.com/v1"],
+                "https://res.openai.azure.com/v1", "https://api.openai.com/v1/chat/completions",
+                "http://127.0.0.1:8000/v1/chat/completions/", "http://localhost:11434/v1/embeddings",
+                "http://localhost:8000/v1/models"],
             "Azure AI Inference": [
                 "https://x.eastus2.models.ai.azure.com", "https://res.services.ai.azure.com/models",
-                "https://models.inference.ai.azure.com", "https://res.openai.azure.com",
+                "https://models.inference.ai.azure.com", "https://res.openai.azure.com/models",
                 "https://models.github.ai/catalog", "https://res.openai.azure.com/openai/deployments",
-                "http://127.0.0.1:8000"],
+                "http://127.0.0.1:8000", "https://res.services.ai.azure.com/models/chat/completions",
+                "https://x.eastus2.models.ai.azure.com/images/embeddings"],
         }
         for name, urls in kinds.items():
             for url in urls:
                 with self.subTest(url=url):
                     self.assertEqual(chatclient._endpoint_kind(url).name, name)
         self.assertEqual([k.name for k in chatclient._ENDPOINT_KINDS], list(kinds))  # every row tested
+
+    def test_a_pasted_url_means_its_base(self) -> None:
+        rows = [  # as pasted, the base URL it means, the api-version its query named
+            ("https://api.openai.com/v1/chat/completions", "https://api.openai.com/v1", None),
+            ("http://127.0.0.1:8000/v1/embeddings/", "http://127.0.0.1:8000/v1", None),
+            ("http://localhost:8000/v1/models", "http://localhost:8000/v1", None),
+            ("https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview",
+             "https://res.openai.azure.com/openai/deployments/gpt-4o", "2025-01-01-preview"),
+            ("https://res.openai.azure.com/openai/deployments/gpt-4o?x=1&api-version=2024-10-21",
+             "https://res.openai.azure.com/openai/deployments/gpt-4o?x=1", "2024-10-21"),
+            ("https://res.openai.azure.com", "https://res.openai.azure.com/openai/v1", None),
+            ("https://res.cognitiveservices.azure.com/", "https://res.cognitiveservices.azure.com/openai/v1", None),
+            ("https://x.eastus2.models.ai.azure.com/chat/completions", "https://x.eastus2.models.ai.azure.com", None),
+            ("https://res.services.ai.azure.com/models/chat/completions?api-version=2024-05-01-preview",
+             "https://res.services.ai.azure.com/models", "2024-05-01-preview"),
+            ("https://res.services.ai.azure.com/models/info", "https://res.services.ai.azure.com/models", None),
+            # the SDK's own forms stay as they are
+            ("https://res.services.ai.azure.com/models", "https://res.services.ai.azure.com/models", None),
+            ("https://res.openai.azure.com/openai/deployments/embeddings",
+             "https://res.openai.azure.com/openai/deployments/embeddings", None),
+            ("http://127.0.0.1:8000", "http://127.0.0.1:8000", None),  # a local root: its 404 has a hint instead
+        ]
+        for pasted, base, api_version in rows:
+            with self.subTest(url=pasted):
+                meant = chatclient._endpoint(pasted)
+                self.assertEqual((meant.url, meant.api_version), (base, api_version))
+                self.assertEqual(meant.kind, chatclient._endpoint_kind(base))
+
+    def test_wire_of_pasted_urls(self) -> None:
+        rows = [  # pasted, api_version= given, the path and query sent
+            ("https://api.openai.com/v1/chat/completions", None, "/v1/chat/completions"),
+            ("https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview",
+             None, "/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview"),
+            ("https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview",
+             "2024-10-21", "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"),
+            ("https://res.openai.azure.com/", None, "/openai/v1/chat/completions"),
+        ]
+        for url, api_version, path in rows:
+            with self.subTest(url=url, api_version=api_version):
+                kw = {} if api_version is None else {"api_version": api_version}
+                self.client(url, model="m", **kw).complete(messages=[UserMessage("hi")])
+                self.assertEqual(self.tls.requests[-1]["path"], path)
 
     def test_wire_of_each_kind(self) -> None:
         rows = [  # endpoint, the path and query sent, the key headers sent, extra-parameters sent
@@ -3834,7 +3908,7 @@ class AsyncShellTest(StubTest):
             got.set()
             wait_for_close(h, closed)
         self.stub.default = hold
-        code = ("import asyncio, sys\nsys.path.insert(0, %r)\nimport chatclient as c\n"
+        code = (DEFAULT_SIGINT + "import asyncio, sys\nsys.path.insert(0, %r)\nimport chatclient as c\n"
                 "async def main():\n"
                 "    async with c.AsyncChatCompletionsClient(%r, c.AzureKeyCredential('k')) as client:\n"
                 "        print('sending', flush=True)\n"
@@ -4488,3 +4562,257 @@ class Spelled:
         again = chatclient._strict_schema(Ten)
         self.assertEqual(list(again["properties"]), list("abcdefghij"))
         self.assertIsNot(again, schema)
+
+
+# ---- first contact ----
+
+def setUpModule() -> None:
+    """Retries are WARNING records, which Python's last-resort handler would print: in this process,
+    where tests retry on purpose, a handler that drops them (a test below checks what a user sees)."""
+    logging.getLogger("chatclient").addHandler(QUIET)
+
+
+def tearDownModule() -> None:
+    logging.getLogger("chatclient").removeHandler(QUIET)
+
+
+QUIET = logging.NullHandler()
+
+
+def reset_mid_answer(port: int, request: bytes) -> List[threading.Thread]:
+    """Connect, send ``request``, wait for the answer to begin, then reset the connection; the threads
+    started meanwhile (the server's handler, to join) are returned."""
+    before = set(threading.enumerate())
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(request)
+    sock.recv(1)
+    started = [t for t in threading.enumerate() if t not in before]
+    reset(sock)
+    return started
+
+
+def reset(sock: socket.socket) -> None:
+    """Close with a reset (RST), as a client that dies does."""
+    import struct
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+class FirstContactTest(StubTest):
+    """Issue 21: what a newcomer meets first (a pasted URL, an error, the demo, the licence)."""
+
+    cli = CommandLineTest.cli
+    start = CommandLineTest.start
+
+    def failing(self, status: int, body: Any = None, **kw: Any) -> HttpResponseError:
+        self.stub.default = json_reply(body if body is not None else {"error": {"code": "E", "message": "no"}},
+                                       status)
+        with self.assertRaises(HttpResponseError) as cm:
+            self.make_client(retry_total=0, **kw).complete(messages=[UserMessage("hi")])
+        return cm.exception
+
+    # -- errors carry their request and a hint
+    def test_a_404_from_the_catch_all_kind_says_v1(self) -> None:
+        exc = self.failing(404, {"detail": "Not Found"})
+        self.assertIsInstance(exc, ResourceNotFoundError)
+        self.assertIn("base URL ends in /v1", exc.hint or "")
+        self.assertEqual(exc.message, "Operation returned an invalid status '404 Not Found'\n"
+                                      "Content: {\"detail\": \"Not Found\"}")  # the SDK's text, kept
+        self.assertEqual(str(exc), exc.message + "\nHint: " + exc.hint)  # type: ignore[operator]
+        self.assertIsNone(self.failing(500).hint)
+        self.stub.default = json_reply({"detail": "Not Found"}, 404)
+        v1 = self.make_client(url=self.stub.url + "/v1", retry_total=0)
+        with self.assertRaises(ResourceNotFoundError) as cm:
+            v1.complete(messages=[UserMessage("hi")])
+        self.assertIsNone(cm.exception.hint)  # an OpenAI-compatible endpoint: no such hint
+        self.assertEqual(str(cm.exception), cm.exception.message)
+
+    def test_the_error_line_names_the_request_and_the_hint_but_no_query_value(self) -> None:
+        self.stub.default = json_reply({"detail": "Not Found"}, 404)
+        out = self.cli("--endpoint", self.stub.url + "/?token=SECRET-VALUE", "--key", KEY, "hi")
+        self.assertEqual(out.returncode, 1)
+        self.assertEqual(out.stderr.count("\n"), 1, out.stderr)
+        self.assertIn("ResourceNotFoundError: Operation returned an invalid status '404 Not Found' (POST "
+                      + self.stub.url + "/chat/completions?token=...&api-version=...); hint: ", out.stderr)
+        self.assertIn("/v1", out.stderr)
+        self.assertNotIn("SECRET-VALUE", out.stderr)
+        self.assertNotIn(KEY, out.stderr)
+        refused = "http://127.0.0.1:%d" % free_port()  # no answer: the request asked is named
+        out = self.cli("--endpoint", refused, "--retries", "0", "hi")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("ServiceRequestError: ", out.stderr)
+        self.assertTrue(out.stderr.endswith(" (POST %s/chat/completions?api-version=...)\n" % refused), out.stderr)
+
+    def test_a_dated_api_version_on_the_v1_api_says_drop_it(self) -> None:
+        def answer(url: str) -> HttpResponseError:
+            fake = type("Response", (), {})()
+            fake.status_code, fake.reason = 400, "Bad Request"
+            fake.request = HttpRequest("POST", url, headers={"api-key": "k"})
+            fake._content = b'{"error":{"code":"BadRequest","message":"API version not supported"}}'
+            return HttpResponseError(response=fake)
+        v1 = "https://res.openai.azure.com/openai/v1/chat/completions"
+        self.assertIn("drop api_version=", answer(v1 + "?api-version=2024-06-01").hint or "")
+        self.assertEqual(answer(v1 + "?api-version=2024-06-01").error.message,  # type: ignore[union-attr]
+                         "API version not supported")
+        self.assertIsNone(answer(v1).hint)  # none was sent: something else is wrong
+        self.assertIsNone(answer("https://res.openai.azure.com/openai/deployments/d/chat/completions"
+                                 "?api-version=2024-06-01").hint)
+
+    def test_a_401_says_which_header_carried_the_key(self) -> None:
+        self.assertIn("api-key and Authorization header", self.failing(401).hint or "")
+        self.stub.default = json_reply({"error": {"code": "Unauthorized", "message": "no"}}, 401)
+        openai = ChatCompletionsClient(self.stub.url + "/v1", AzureKeyCredential(KEY), retry_total=0, **BOUNDED)
+        self.addCleanup(openai.close)
+        with self.assertRaises(ClientAuthenticationError) as cm:
+            openai.complete(messages=[UserMessage("hi")])
+        self.assertIn("the key went in the Authorization header", cm.exception.hint or "")
+        keyless = ChatCompletionsClient(self.stub.url + "/v1", None, retry_total=0, **BOUNDED)
+        self.addCleanup(keyless.close)
+        with self.assertRaises(ClientAuthenticationError) as cm:
+            keyless.complete(messages=[UserMessage("hi")])
+        self.assertIn("no key was sent", cm.exception.hint or "")
+        self.assertNotIn(KEY, str(cm.exception))
+
+    def test_verbose_says_where_the_key_came_from(self) -> None:
+        self.stub.default = chunked([sse(chunk("ok", "stop"))])
+        out = self.cli("--endpoint", self.stub.url, "--key", KEY, "--verbose", "hi")
+        self.assertIn("chatclient: key from --key\n", out.stderr)
+        out = self.cli("--verbose", "hi", env={"AZURE_AI_CHAT_ENDPOINT": self.stub.url, "AZURE_AI_CHAT_KEY": KEY})
+        self.assertIn("chatclient: key from AZURE_AI_CHAT_KEY\n", out.stderr)
+        out = self.cli("--verbose", "--key", KEY, "hi", env={"AZURE_AI_CHAT_ENDPOINT": self.stub.url})
+        self.assertIn("chatclient: key from --key\n", out.stderr)
+        out = self.cli("--verbose", "hi", env={"AZURE_AI_CHAT_ENDPOINT": self.stub.url})
+        self.assertIn("chatclient: no key was given (pass --key / set AZURE_AI_CHAT_KEY)\n", out.stderr)
+        self.assertNotIn(KEY, out.stderr)
+
+    # -- retries announce themselves
+    def test_a_library_user_sees_each_retry_once(self) -> None:
+        busy = json_reply({"error": {"code": "Busy", "message": "later"}}, 503, retry_after_ms="10")
+        self.stub.reply(busy, busy)
+        code = ("import sys; sys.path.insert(0, %r); import chatclient as c\n"
+                "client = c.ChatCompletionsClient(%r, c.AzureKeyCredential('k'))\n"
+                "print(client.complete(messages=[c.UserMessage('hi')]).id)\n") % (HERE, self.stub.url)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                             env=cli_environment())
+        self.assertEqual((out.returncode, out.stdout), (0, "chatcmpl-1\n"), out.stderr)
+        self.assertEqual([line.split(": retrying")[0] for line in out.stderr.splitlines()],
+                         ["503 Service Unavailable"] * 2, out.stderr)
+        self.stub.reply(busy)
+        out = self.cli("--endpoint", self.stub.url, "--key", KEY, "--no-stream", "hi")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stderr.count("retrying"), 1, out.stderr)  # the command line's line, not twice
+
+    # -- messages that say what to do
+    def test_a_key_where_a_credential_goes_says_wrap_it(self) -> None:
+        with self.assertRaisesRegex(TypeError, r"wrap it: AzureKeyCredential\(key\)") as cm:
+            ChatCompletionsClient(self.stub.url, KEY)
+        self.assertNotIn(KEY, str(cm.exception))
+
+    def test_a_parameter_of_the_model_points_to_model_extras(self) -> None:
+        with self.assertRaisesRegex(TypeError, re.escape('model_extras={"max_completion_tokens": 5}')):
+            self.client.complete(messages=[UserMessage("hi")], max_completion_tokens=5)
+        with self.assertRaisesRegex(TypeError, re.escape('model_extras={"user": ...}')) as cm:
+            self.client.complete(messages=[UserMessage("hi")], user=KEY)
+        self.assertNotIn(KEY, str(cm.exception))
+        self.assertEqual(self.stub.requests, [])
+
+    def test_a_forgotten_key_on_azure_says_how_to_give_one(self) -> None:
+        nothing = dict.fromkeys(("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "IDENTITY_ENDPOINT",
+                                 "AZURE_FEDERATED_TOKEN_FILE"), "")  # no keyless credential works here
+        out = self.cli("--model", "d", "hi", env=dict(
+            nothing, AZURE_OPENAI_ENDPOINT="https://res.openai.azure.com", PATH="/nonexistent",
+            AZURE_POD_IDENTITY_AUTHORITY_HOST="http://127.0.0.1:%d" % free_port()))
+        self.assertEqual(out.returncode, 1)
+        self.assertEqual(out.stderr.count("\n"), 1, out.stderr)
+        self.assertTrue(out.stderr.endswith("; or pass --key / set AZURE_OPENAI_API_KEY\n"), out.stderr)
+
+    def test_a_negative_retry_count_is_a_usage_error_about_retries(self) -> None:
+        out = self.cli("--endpoint", self.stub.url, "--retries", "-2", "hi")
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("--retries", out.stderr)
+        self.assertNotIn("retry_total", out.stderr)
+
+    # -- the demo, Ctrl-C
+    def test_the_demo_is_its_own_kind_and_quiet_when_its_client_goes_away(self) -> None:
+        out = self.cli("--demo", "--verbose", "hi")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("chatclient: demo endpoint (built in) http://127.0.0.1:", out.stderr)
+        self.assertNotIn("Azure AI Inference", out.stderr)
+        url, stop = chatclient._demo_server()
+        self.addCleanup(stop)
+        stderr = io.StringIO()
+        real, sys.stderr = sys.stderr, stderr
+        try:
+            body = json.dumps({"messages": [{"role": "user", "content": "one two three four five six"}],
+                               "stream": True}).encode()
+            threads = reset_mid_answer(urlsplit(url).port or 80, (  # gone in the middle of the answer
+                b"POST /chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (len(body), body)))
+            for thread in threads:
+                thread.join(WAIT)
+        finally:
+            sys.stderr = real
+        self.assertTrue(threads)
+        self.assertEqual(stderr.getvalue(), "")
+
+    def test_ctrl_c_in_a_one_shot_answer_ends_its_line(self) -> None:
+        import signal
+        closed = threading.Event()
+
+        def first_then_wait(h: BaseHTTPRequestHandler) -> None:
+            start_chunked(h)
+            write_chunk(h, sse(chunk("first"), done=False))
+            wait_for_close(h, closed)
+        self.stub.default = first_then_wait
+        process = self.start("--endpoint", self.stub.url, "hi")
+        self.assertEqual(process.stdout.read(5), b"first")  # type: ignore[union-attr]
+        process.send_signal(signal.SIGINT)
+        self.assertEqual(process.wait(WAIT), 130)
+        self.assertEqual(process.stdout.read(), b"\n")  # type: ignore[union-attr]
+
+    # -- the suite
+    def test_the_stubs_are_quiet_when_a_client_resets(self) -> None:
+        stderr = io.StringIO()
+        real, sys.stderr = sys.stderr, stderr
+        try:
+            threads = reset_mid_answer(self.stub.server.server_address[1],  # then it waits for the next request
+                                       b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            for thread in threads:
+                thread.join(WAIT)
+        finally:
+            sys.stderr = real
+        self.assertTrue(threads)
+        self.assertEqual(stderr.getvalue(), "")
+
+    def test_async_tests_leave_no_task_pending(self) -> None:
+        tests = ["test_chatclient.AsyncStreamingTest.test_in_band_errors",
+                 "test_chatclient.AsyncRecordedShapesTest.test_the_final_completion_is_the_whole_answer"]
+        out = subprocess.run([sys.executable, "-m", "unittest"] + tests, cwd=HERE, capture_output=True, text=True,
+                             timeout=60, env=cli_environment())
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertRegex(out.stderr, r"\A\.\.\n-+\nRan 2 tests in [\d.]+s\n\nOK\n\Z")
+
+    def test_the_ctrl_c_tests_pass_with_sigint_ignored_as_in_a_background_job(self) -> None:
+        code = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                "os.execv(sys.executable, [sys.executable, '-m', 'unittest'] + sys.argv[1:])")
+        out = subprocess.run([sys.executable, "-c", code,
+                              "test_chatclient.AsyncShellTest.test_ctrl_c_ends_a_process_with_a_call_pending",
+                              "test_chatclient.FirstContactTest.test_ctrl_c_in_a_one_shot_answer_ends_its_line"],
+                             cwd=HERE, capture_output=True, text=True, timeout=60, env=cli_environment())
+        self.assertEqual(out.returncode, 0, out.stderr)
+
+    # -- the licence and the version
+    def test_the_file_carries_its_licence_and_version(self) -> None:
+        with open(os.path.join(HERE, "LICENSE"), encoding="utf-8") as f:
+            licence = f.read()
+        self.assertTrue(licence.startswith("MIT License\n"))
+        self.assertIn("Copyright (c) 2026 the chatclient authors", licence)
+        with open(os.path.join(HERE, "chatclient.py"), encoding="utf-8") as f:
+            head = f.read(1000)
+        self.assertIn("# SPDX-License-Identifier: MIT\n# Copyright (c) 2026 the chatclient authors\n", head)
+        with open(os.path.join(HERE, "pyproject.toml"), encoding="utf-8") as f:
+            version = re.search(r'(?m)^version = "([^"]+)"', f.read())
+        self.assertIsNotNone(version)
+        self.assertEqual(chatclient.__version__, version.group(1))  # type: ignore[union-attr]
+        out = self.cli("--version")
+        self.assertEqual((out.returncode, out.stdout), (0, "chatclient " + chatclient.__version__ + "\n"))
