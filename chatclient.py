@@ -1536,6 +1536,8 @@ class _ResponseReader:
             raise _ProtocolError("a bare CR or a NUL in the response's header section")
         text = section.decode("latin-1")
         status_end = text.index("\n") + 1
+        if status_end > self._max_line:
+            raise _ProtocolError("a response's status line exceeds {} bytes".format(self._max_line))
         match = re.fullmatch(_STATUS_LINE, text[:status_end - 1])
         if match is None:
             raise _ProtocolError("not an HTTP/1.x status line: {!r}".format(text[:min(status_end - 1, 40)]))
