@@ -3646,3 +3646,71 @@ class AsyncAcrossLoopsTest(StubTest):
             asyncio.run(client.close())
             gc.collect()
         self.assertEqual(client._transport.connections_opened, 2)
+
+
+# ---- HTTP conformance corpus ----
+# testdata/http_corpus.json: response byte strings from the test suites of llhttp, h11, CPython, aiohttp,
+# picohttpparser and httptools, each with the outcome this client must give: status, some headers, the exact
+# body and whether the connection may carry another request, or an error.
+
+def corpus_cases() -> List[Dict[str, Any]]:
+    with open(os.path.join(HERE, "testdata", "http_corpus.json"), encoding="utf-8") as f:
+        cases: List[Dict[str, Any]] = json.load(f)["cases"]
+    return cases
+
+
+def corpus_outcome(method: str, pieces: List[bytes]) -> Dict[str, Any]:
+    """What a _ResponseReader makes of a response fed in ``pieces`` then closed: the error it raised,
+    or the head, the body and whether the connection may be reused."""
+    reader = chatclient._ResponseReader(method)
+    events: List[Any] = []
+    try:
+        for piece in pieces:
+            events += reader.feed(piece)
+        if not reader.done:
+            events += reader.end_of_input()
+    except chatclient._ProtocolError as exc:
+        return {"error": str(exc)}
+    heads = [e for e in events if isinstance(e, chatclient._Head)]
+    assert len(heads) == 1 and events[-1] is chatclient._END and events.count(chatclient._END) == 1, events
+    return {"head": heads[0], "body": b"".join(e for e in events if isinstance(e, bytes)), "reusable": reader.reusable}
+
+
+def split_at(data: bytes, cuts: List[int]) -> List[bytes]:
+    cuts = [0] + sorted(cuts) + [len(data)]
+    return [data[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+class CorpusReaderTest(unittest.TestCase):
+    def check(self, case: Dict[str, Any], got: Dict[str, Any]) -> None:
+        expect = case["expect"]
+        if expect.get("error"):
+            self.assertIn("error", got, "accepted, but {} says: {}".format(case["source"], case.get("rfc", "an error")))
+            return
+        self.assertNotIn("error", got)
+        head = got["head"]
+        self.assertEqual(head.status, expect["status"])
+        for name, value in expect.get("headers", []):
+            self.assertEqual(head.headers.get(name), value, name)
+        self.assertEqual(got["body"], expect["body"].encode("latin-1"))
+        self.assertIs(got["reusable"], expect["reusable"])
+
+    def test_corpus_has_its_sources(self) -> None:
+        cases = corpus_cases()
+        self.assertGreaterEqual(len(cases), 150)
+        self.assertEqual(len({c["name"] for c in cases}), len(cases))
+        for repo in ("llhttp", "h11", "cpython", "aiohttp", "picohttpparser", "httptools"):
+            self.assertTrue(any(repo in c["source"] for c in cases), repo)
+
+    def test_every_case_whole_byte_by_byte_and_split(self) -> None:
+        import random
+        rng = random.Random(18)
+        for case in corpus_cases():
+            data = case["response"].encode("latin-1")
+            ways = {"whole": [data], "byte by byte": split_at(data, list(range(1, len(data))))}
+            for i in range(3):
+                ways["split {}".format(i)] = split_at(data, rng.sample(range(1, len(data)), min(3, len(data) - 1))
+                                                      if len(data) > 1 else [])
+            for way, pieces in ways.items():
+                with self.subTest(case=case["name"], way=way):
+                    self.check(case, corpus_outcome(case["method"], pieces))
