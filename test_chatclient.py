@@ -3714,3 +3714,133 @@ class CorpusReaderTest(unittest.TestCase):
             for way, pieces in ways.items():
                 with self.subTest(case=case["name"], way=way):
                     self.check(case, corpus_outcome(case["method"], pieces))
+
+
+def h11_outcome(h11: Any, method: str, pieces: List[bytes]) -> Dict[str, Any]:
+    """What h11's client side makes of the same pieces (then the close): an error, or the final
+    response's head and body.  h11 is a development tool here, never used by chatclient."""
+    conn = h11.Connection(h11.CLIENT, max_incomplete_event_size=4 * 65536)  # this reader's cap on a head
+    conn.send(h11.Request(method=method, target="/x", headers=[("Host", "example.com")]))
+    conn.send(h11.EndOfMessage())
+    head, body = None, []
+    try:
+        for piece in pieces + [b""]:
+            conn.receive_data(piece)
+            while True:
+                event = conn.next_event()
+                if event is h11.NEED_DATA:
+                    break
+                if event is h11.PAUSED or isinstance(event, h11.ConnectionClosed):
+                    return {"error": "h11: {}".format(event)}
+                if isinstance(event, h11.Response):
+                    head = event
+                elif isinstance(event, h11.Data):
+                    body.append(bytes(event.data))
+                elif isinstance(event, h11.EndOfMessage):
+                    return {"head": head, "body": b"".join(body)}
+    except h11.RemoteProtocolError as exc:
+        return {"error": "h11: {}".format(exc)}
+    return {"error": "h11: no end of the message"}  # pragma: no cover - the close ends every message
+
+
+def joined_fields(pairs: Any) -> Dict[str, str]:
+    """Field lines as one value per lower-case name, repeated names joined with ", " (RFC 9110 §5.3)."""
+    fields: Dict[str, str] = {}
+    for name, value in pairs:
+        name = name.decode("latin-1") if isinstance(name, bytes) else name
+        value = value.decode("latin-1") if isinstance(value, bytes) else value
+        key = name.lower()
+        fields[key] = fields[key] + ", " + value if key in fields else value
+    return fields
+
+
+def compare_with_h11(ours: Dict[str, Any], theirs: Dict[str, Any]) -> Optional[str]:
+    """None where the two readers agree; else what differs: "reader-error", "h11-error", or the first of
+    "status", "headers", "body".  h11 rewrites Content-Length and Transfer-Encoding, so those two
+    fields are compared through the body they frame."""
+    if ("error" in ours) != ("error" in theirs):
+        return "reader-error" if "error" in ours else "h11-error"
+    if "error" in ours:
+        return None
+    if ours["head"].status != theirs["head"].status_code:
+        return "status"
+    framing = ("content-length", "transfer-encoding")
+    mine = {k: v for k, v in joined_fields(ours["head"].headers.items()).items() if k not in framing}
+    h11s = {k: v for k, v in joined_fields(theirs["head"].headers.raw_items()).items() if k not in framing}
+    if mine != h11s:
+        return "headers"
+    return None if ours["body"] == theirs["body"] else "body"
+
+
+def mutate(rng: Any, data: bytes) -> bytes:
+    """One to three random edits: a byte inserted (often one that matters to HTTP framing), a byte
+    deleted, or a letter's case flipped."""
+    data = bytearray(data)
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(data) + 1)
+        op = rng.random()
+        if op < 0.45 or not data:
+            data[at:at] = bytes([rng.choice(b"\r\n\r\n\0 \t:;,=\"0aF\x7f\x85\xa0\xff") if rng.random() < 0.8
+                                 else rng.randrange(256)])
+        elif op < 0.8:
+            del data[min(at, len(data) - 1)]
+        else:
+            at = min(at, len(data) - 1)
+            data[at:at + 1] = bytes(data[at:at + 1]).swapcase()
+    return bytes(data)
+
+
+class DifferentialTest(unittest.TestCase):
+    """The corpus and random mutations of it, fed to _ResponseReader and to h11 (a development tool,
+    installed by .ci/run): every difference must be one that testdata/h11_divergences.json lists, with
+    its RFC reason.  CHATCLIENT_DIFF_COUNT sets the number of mutations (3000 by default)."""
+
+    def setUp(self) -> None:
+        try:
+            import h11
+        except ImportError:
+            self.skipTest("h11 is not installed (a development tool: pip install h11)")
+        self.h11 = h11
+        with open(os.path.join(HERE, "testdata", "h11_divergences.json"), encoding="utf-8") as f:
+            self.rules: List[Dict[str, Any]] = json.load(f)["divergences"]
+
+    def classify(self, data: bytes, difference: str, ours: Dict[str, Any], theirs: Dict[str, Any]) -> Optional[str]:
+        """The allow-list rule that explains a difference, or None."""
+        text = data.decode("latin-1")
+        message = ours.get("error") or theirs.get("error") or ""
+        for rule in self.rules:
+            if (rule["difference"] == difference and re.search(rule.get("message", ""), message)
+                    and re.search(rule.get("response", ""), text)):
+                return str(rule["name"])
+        return None
+
+    def test_corpus_and_mutations_against_h11(self) -> None:
+        import random
+        rng = random.Random(9112)
+        cases = corpus_cases()
+        small = [c for c in cases if len(c["response"]) < 4096]
+        count = int(os.environ.get("CHATCLIENT_DIFF_COUNT", "3000"))
+        inputs = [(c["method"], c["response"].encode("latin-1"), False) for c in cases]
+        for _ in range(count):
+            case = rng.choice(small)
+            inputs.append((case["method"], mutate(rng, case["response"].encode("latin-1")), True))
+        seen: Dict[str, int] = {}
+        unexplained: List[str] = []
+        for method, data, mutated in inputs:
+            pieces = split_at(data, rng.sample(range(1, len(data)), min(2, len(data) - 1))) if mutated and len(data) > 1 else [data]
+            ours, theirs = corpus_outcome(method, pieces), h11_outcome(self.h11, method, pieces)
+            difference = compare_with_h11(ours, theirs)
+            if difference is None:
+                continue
+            rule = self.classify(data, difference, ours, theirs)
+            if rule is None:
+                unexplained.append("{} {} {!r}: reader {!r}, h11 {!r}".format(
+                    method, difference, data[:300], ours.get("error") or (ours["head"].status, ours["body"][:60]),
+                    theirs.get("error") or (theirs["head"].status_code, theirs["body"][:60])))
+            else:
+                seen[rule] = seen.get(rule, 0) + 1
+        if os.environ.get("CHATCLIENT_DIFF_REPORT"):
+            print("\n{} corpus cases, {} mutations; divergences by rule: {}".format(len(cases), count, seen), file=sys.stderr)
+        self.maxDiff = None
+        self.assertEqual(unexplained[:20], [], "{} differences from h11 no rule in h11_divergences.json explains".format(
+            len(unexplained)))
