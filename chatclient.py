@@ -1467,7 +1467,7 @@ class _ResponseReader:
                 del buffer[:2]
                 self._state = self._CHUNK_SIZE
                 return True
-            if len(buffer) >= 2 or buffer[:1] not in (b"", b"\r"):
+            if len(buffer) >= 2 or (buffer and buffer[0] != 13):  # 13: CR
                 raise _ProtocolError("a chunk is not followed by CRLF")
             return False
         if state == self._CHUNK_SIZE:

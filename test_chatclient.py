@@ -3827,7 +3827,8 @@ class DifferentialTest(unittest.TestCase):
         seen: Dict[str, int] = {}
         unexplained: List[str] = []
         for method, data, mutated in inputs:
-            pieces = split_at(data, rng.sample(range(1, len(data)), min(2, len(data) - 1))) if mutated and len(data) > 1 else [data]
+            cuts = rng.sample(range(1, len(data)), min(2, len(data) - 1)) if mutated and len(data) > 1 else []
+            pieces = split_at(data, cuts)
             ours, theirs = corpus_outcome(method, pieces), h11_outcome(self.h11, method, pieces)
             difference = compare_with_h11(ours, theirs)
             if difference is None:
@@ -3840,7 +3841,8 @@ class DifferentialTest(unittest.TestCase):
             else:
                 seen[rule] = seen.get(rule, 0) + 1
         if os.environ.get("CHATCLIENT_DIFF_REPORT"):
-            print("\n{} corpus cases, {} mutations; divergences by rule: {}".format(len(cases), count, seen), file=sys.stderr)
+            print("\n{} corpus cases, {} mutations; divergences by rule: {}".format(len(cases), count, seen),
+                  file=sys.stderr)
         self.maxDiff = None
-        self.assertEqual(unexplained[:20], [], "{} differences from h11 no rule in h11_divergences.json explains".format(
-            len(unexplained)))
+        self.assertEqual(unexplained[:20], [], "{} differences from h11 that no rule in h11_divergences.json "
+                         "explains".format(len(unexplained)))
