@@ -3846,3 +3846,82 @@ class DifferentialTest(unittest.TestCase):
         self.maxDiff = None
         self.assertEqual(unexplained[:20], [], "{} differences from h11 that no rule in h11_divergences.json "
                          "explains".format(len(unexplained)))
+
+
+class CorpusWireTest(StubTest):
+    """Every corpus case through the public client, from a raw socket server that writes the response
+    whole, and again byte by byte; then a second request on the same client must succeed, on the same
+    connection if the case is reusable, else on a new one.  One server and one client serve all the
+    cases of a test; the server closes each connection after the second answer, so each case's
+    response is the first on its connection."""
+
+    SECOND = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+    def serve(self, bytewise: bool) -> Tuple[RawServer, List[Tuple[bytes, bool]]]:
+        """The server, and the list where a case puts its response (and whether it keeps the connection)."""
+        pending: List[Tuple[bytes, bool]] = []
+
+        def script(conn: socket.socket) -> None:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            while read_request(conn):
+                if not pending:
+                    conn.sendall(self.SECOND)
+                    return  # closed while idle: the next case begins on a new connection
+                data, reusable = pending.pop()
+                for piece in self.pieces(data) if bytewise else [data]:
+                    conn.sendall(piece)
+                if not reusable:
+                    return  # the close ends (or breaks) the response
+        return self.raw(script), pending
+
+    @staticmethod
+    def pieces(data: bytes) -> List[bytes]:
+        """One byte a write up to the response's last byte, which goes with whatever follows it (a
+        response nobody asked for must arrive with the end of this one, or no client could tell it
+        from the next answer); the few long cases in 4 KiB writes."""
+        if len(data) > 4096:
+            return [data[at:at + 4096] for at in range(0, len(data), 4096)]
+        reader, end = chatclient._ResponseReader("GET"), len(data)
+        try:
+            for at in range(len(data)):
+                reader.feed(data[at:at + 1])
+                if reader.done:
+                    end = at + 1
+                    break
+        except chatclient._ProtocolError:
+            pass
+        return [data[at:at + 1] for at in range(end - 1)] + [data[end - 1:]]
+
+    def check_cases(self, bytewise: bool) -> None:
+        server, pending = self.serve(bytewise)
+        client = self.make_client(url=server.url, retry_total=0, max_redirects=0)  # never off this machine
+        for case in corpus_cases():
+            if re.search(r"(?im)^HTTP/1\.\d 30[12378].*(\n.*)*\nlocation:", case["response"]):
+                continue  # a redirect, which the client would follow: the reader's tests have these
+            expect = case["expect"]
+            reusable = bool(expect.get("reusable"))
+            with self.subTest(case=case["name"]):
+                pending[:] = [(case["response"].encode("latin-1"), reusable)]
+                request = HttpRequest(case["method"], "/x")
+                if expect.get("error"):
+                    with self.assertRaises(ServiceResponseError):
+                        client.send_request(request)
+                else:
+                    response = client.send_request(request)
+                    self.assertEqual(response.status_code, expect["status"])
+                    for name, value in expect.get("headers", []):
+                        self.assertEqual(response.headers.get(name), value, name)
+                    self.assertEqual(response.read(), expect["body"].encode("latin-1"))
+                accepted = server.accepted
+                self.assertEqual(client.send_request(HttpRequest("GET", "/x")).read(), b"ok")
+                self.assertEqual(server.accepted - accepted, 0 if reusable else 1)
+
+    def test_every_case_written_whole(self) -> None:
+        self.check_cases(False)
+
+    def test_every_case_written_byte_by_byte(self) -> None:
+        self.check_cases(True)
+
+
+class AsyncCorpusWireTest(CorpusWireTest):
+    shell = "async"
