@@ -1368,7 +1368,6 @@ _TOKEN = r"[-!#$%&'*+.^_`|~0-9A-Za-z]+"
 _STATUS_LINE = r"HTTP/1\.([0-9]) ([1-9][0-9][0-9])(?: (.*))?"
 _FIELD_LINE = r"(" + _TOKEN + r"):(.*)"
 _FIELD_LINES = r"(?:" + _TOKEN + r":.*\n|[ \t].*\n)*"  # a header section's field lines, each ended by LF
-_CONTENT_LENGTH = r"[0-9]{1,20}"
 # A chunk-size line (§7.1): at most 16 hex digits, then extensions (name, or name=token or quoted-string).
 _CHUNK_LINE = (rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[ \t]*[-!#$%&'*+.^_`|~0-9A-Za-z]+(?:[ \t]*=[ \t]*(?:"
                rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+|\"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])*\""
@@ -1516,11 +1515,12 @@ class _ResponseReader:
 
     def _read_head(self, events: List[Any]) -> bool:
         buffer = self._buffer
-        while buffer[:1] == b"\n" or buffer[:2] == b"\r\n":  # empty lines before a status line are skipped
-            del buffer[:1 if buffer[:1] == b"\n" else 2]
+        if buffer and buffer[0] in (10, 13):  # empty lines before a status line are skipped
+            while buffer[:1] == b"\n" or buffer[:2] == b"\r\n":
+                del buffer[:1 if buffer[0] == 10 else 2]
         start = max(self._scanned - 2, 0)
-        ends = [i for i in (buffer.find(b"\n\n", start), buffer.find(b"\n\r\n", start)) if i >= 0]
-        if not ends:
+        lf, crlf = buffer.find(b"\n\n", start), buffer.find(b"\n\r\n", start)
+        if lf < 0 and crlf < 0:
             self._scanned = len(buffer)
             last_line = len(buffer) - buffer.rfind(b"\n") - 1
             if last_line > self._max_line:
@@ -1528,23 +1528,24 @@ class _ResponseReader:
             if len(buffer) > self._max_line * 4:
                 raise _ProtocolError("the response's header section exceeds {} bytes".format(self._max_line * 4))
             return False
-        end = min(ends) + 1
+        end = (lf if crlf < 0 or 0 <= lf < crlf else crlf) + 1
         section = bytes(buffer[:end]).replace(b"\r\n", b"\n")
-        del buffer[:end + (1 if buffer[end:end + 1] == b"\n" else 2)]
+        del buffer[:end + (1 if end == lf + 1 else 2)]
         self._scanned = 0
         if b"\r" in section or b"\0" in section:  # RFC 9110 §5.5: a recipient must not let either through
             raise _ProtocolError("a bare CR or a NUL in the response's header section")
         text = section.decode("latin-1")
         status_end = text.index("\n") + 1
-        if status_end > self._max_line:
-            raise _ProtocolError("a response's status line exceeds {} bytes".format(self._max_line))
+        fields = text[status_end:]
+        lines = fields.split("\n")[:-1]
+        if len(lines) > self._max_headers:
+            raise _ProtocolError("more than {} response header lines".format(self._max_headers))
+        if len(text) > self._max_line and max([status_end - 1, *map(len, lines)]) > self._max_line:
+            raise _ProtocolError("a response header line exceeds {} bytes".format(self._max_line))
         match = re.fullmatch(_STATUS_LINE, text[:status_end - 1])
         if match is None:
             raise _ProtocolError("not an HTTP/1.x status line: {!r}".format(text[:min(status_end - 1, 40)]))
-        lines = text[status_end:].split("\n")[:-1]
-        if len(lines) > self._max_headers:
-            raise _ProtocolError("more than {} response header lines".format(self._max_headers))
-        if not re.fullmatch(_FIELD_LINES, text[status_end:]) or text[status_end:status_end + 1] in (" ", "\t"):
+        if not re.fullmatch(_FIELD_LINES, fields) or fields[:1] in (" ", "\t"):
             bad = next(line for line in lines if not re.fullmatch(_FIELD_LINE, line))
             raise _ProtocolError("a malformed response header line: {!r}".format(bad[:40]))
         status = int(match.group(2))
@@ -1555,8 +1556,6 @@ class _ResponseReader:
         headers = CaseInsensitiveDict()
         store, key = headers._store, ""  # lower-case name -> (name, value), filled here at first hand
         for line in lines:
-            if len(line) > self._max_line:
-                raise _ProtocolError("a response header line exceeds {} bytes".format(self._max_line))
             if line[:1] in (" ", "\t"):  # obsolete line folding: one space instead (RFC 9112 §5.2)
                 name, value = store[key]
                 store[key] = (name, (value + " " + line.strip(" \t")).strip(" \t"))
@@ -1566,18 +1565,23 @@ class _ResponseReader:
             old = store.get(key)
             store[key] = (old[0], old[1] + ", " + value) if old else (name, value)
         version = (1, int(match.group(1)))
-        connection = {t.strip(" \t").lower() for t in headers.get("Connection", "").split(",")}
+        none = ("", "")
+        connection = {t.strip(" \t").lower() for t in store.get("connection", none)[1].split(",")}
         self._keep_alive = "close" not in connection and (version >= (1, 1) or "keep-alive" in connection)
-        codings = [c.strip(" \t").lower() for c in headers.get("Transfer-Encoding", "").split(",")]
-        codings = [c for c in codings if c]
-        if not all(re.fullmatch(_TOKEN, c) for c in codings) or codings.count("chunked") > 1:
-            raise _ProtocolError("an invalid Transfer-Encoding: {!r}".format(headers["Transfer-Encoding"][:40]))
-        length = None
-        if "Content-Length" in headers:  # a list of one value, repeated at most (RFC 9110 §8.6)
-            lengths = {v.strip(" \t") for v in headers["Content-Length"].split(",")}
-            if len(lengths) > 1 or not re.fullmatch(_CONTENT_LENGTH, next(iter(lengths))):
-                raise _ProtocolError("an invalid Content-Length: {!r}".format(headers["Content-Length"][:40]))
-            length = int(next(iter(lengths)))
+        codings: List[str] = []
+        field = store.get("transfer-encoding")
+        if field:
+            codings = [c for c in (c.strip(" \t").lower() for c in field[1].split(",")) if c]
+            if not all(re.fullmatch(_TOKEN, c) for c in codings) or codings.count("chunked") > 1:
+                raise _ProtocolError("an invalid Transfer-Encoding: {!r}".format(field[1][:40]))
+        length: Optional[int] = None
+        field = store.get("content-length")
+        if field:  # a list of one value, repeated at most (RFC 9110 §8.6)
+            lengths = {v.strip(" \t") for v in field[1].split(",")}
+            value = lengths.pop()
+            if lengths or not (value.isascii() and value.isdigit() and len(value) <= 20):
+                raise _ProtocolError("an invalid Content-Length: {!r}".format(field[1][:40]))
+            length = int(value)
         if codings and (length is not None or version < (1, 1)):
             self._keep_alive = False  # the framing may be read two ways: never reused (RFC 9112 §6.1, §6.3)
         events.append(_Head(version, status, match.group(3) or "", headers))
