@@ -3857,9 +3857,10 @@ class CorpusWireTest(StubTest):
 
     SECOND = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
-    def serve(self, bytewise: bool) -> Tuple[RawServer, List[Tuple[bytes, bool]]]:
-        """The server, and the list where a case puts its response (and whether it keeps the connection)."""
-        pending: List[Tuple[bytes, bool]] = []
+    def serve(self) -> Tuple[RawServer, List[Tuple[List[bytes], bool]]]:
+        """The server, and the list where a case puts its response's writes (and whether it keeps the
+        connection)."""
+        pending: List[Tuple[List[bytes], bool]] = []
 
         def script(conn: socket.socket) -> None:
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -3867,21 +3868,21 @@ class CorpusWireTest(StubTest):
                 if not pending:
                     conn.sendall(self.SECOND)
                     return  # closed while idle: the next case begins on a new connection
-                data, reusable = pending.pop()
-                for piece in self.pieces(data) if bytewise else [data]:
+                pieces, reusable = pending.pop()
+                for piece in pieces:
                     conn.sendall(piece)
                 if not reusable:
                     return  # the close ends (or breaks) the response
         return self.raw(script), pending
 
     @staticmethod
-    def pieces(data: bytes) -> List[bytes]:
+    def pieces(data: bytes, method: str) -> List[bytes]:
         """One byte a write up to the response's last byte, which goes with whatever follows it (a
         response nobody asked for must arrive with the end of this one, or no client could tell it
         from the next answer); the few long cases in 4 KiB writes."""
         if len(data) > 4096:
             return [data[at:at + 4096] for at in range(0, len(data), 4096)]
-        reader, end = chatclient._ResponseReader("GET"), len(data)
+        reader, end = chatclient._ResponseReader(method), len(data)
         try:
             for at in range(len(data)):
                 reader.feed(data[at:at + 1])
@@ -3893,7 +3894,7 @@ class CorpusWireTest(StubTest):
         return [data[at:at + 1] for at in range(end - 1)] + [data[end - 1:]]
 
     def check_cases(self, bytewise: bool) -> None:
-        server, pending = self.serve(bytewise)
+        server, pending = self.serve()
         client = self.make_client(url=server.url, retry_total=0, max_redirects=0)  # never off this machine
         for case in corpus_cases():
             if re.search(r"(?im)^HTTP/1\.\d 30[12378].*(\n.*)*\nlocation:", case["response"]):
@@ -3901,7 +3902,8 @@ class CorpusWireTest(StubTest):
             expect = case["expect"]
             reusable = bool(expect.get("reusable"))
             with self.subTest(case=case["name"]):
-                pending[:] = [(case["response"].encode("latin-1"), reusable)]
+                data = case["response"].encode("latin-1")
+                pending[:] = [(self.pieces(data, case["method"]) if bytewise else [data], reusable)]
                 request = HttpRequest(case["method"], "/x")
                 if expect.get("error"):
                     with self.assertRaises(ServiceResponseError):
