@@ -1463,7 +1463,16 @@ class _Head:
 
 
 _END = None  # the event that ends a response's body
-_STATUS_LINE = r"HTTP/(\d)\.(\d) (\d{3})(?: ([^\r\n]*))?"
+# The grammar the reader checks (RFC 9112; a token is RFC 9110 §5.6.2's).  HTTP/1.x only: a minor version
+# above 1 is read as 1.1 (§2.3); a status code has three digits, the first 1-9.
+_TOKEN = r"[-!#$%&'*+.^_`|~0-9A-Za-z]+"
+_STATUS_LINE = r"HTTP/1\.([0-9]) ([1-9][0-9][0-9])(?: (.*))?"
+_FIELD_LINE = r"(" + _TOKEN + r"):(.*)"
+_FIELD_LINES = r"(?:" + _TOKEN + r":.*\n|[ \t].*\n)*"  # a header section's field lines, each ended by LF
+# A chunk-size line (§7.1): at most 16 hex digits, then extensions (name, or name=token or quoted-string).
+_CHUNK_LINE = (rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[ \t]*[-!#$%&'*+.^_`|~0-9A-Za-z]+(?:[ \t]*=[ \t]*(?:"
+               rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+|\"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])*\""
+               rb"))?[ \t]*)*")
 
 
 def _request_head(method: str, target: str, headers: Iterable[Tuple[str, str]]) -> bytes:
@@ -1477,10 +1486,15 @@ class _ResponseReader:
     """Reads one response to a ``method`` request, as its bytes arrive: ``feed(data)`` returns
     the events they complete — a ``_Head``, then body bytes, then ``_END`` — and
     ``end_of_input()`` says the connection closed.  Interim (1xx) responses are skipped; a
-    HEAD request, 204 and 304 have no body; the body is framed by chunked coding (extensions
-    and trailers tolerated), by Content-Length, or else by the connection's close.  Lines,
-    the header count and the header section are capped, so no peer can exhaust memory.
-    Afterwards ``reusable`` says whether the connection may carry another request."""
+    HEAD request, 204 and 304 have no body; the body is framed by chunked coding, by
+    Content-Length, or else by the connection's close (RFC 9112 §6.3).  Framing that two
+    readers could read two ways is refused with _ProtocolError: a bare CR or a NUL in the header
+    section, a malformed field line, conflicting or malformed Content-Length, a chunk-size line
+    or chunk not ended by CRLF, malformed chunk extensions.  Lines, the field count and the
+    header section are capped, so no peer can exhaust memory.  ``done`` says the response was
+    read to its end; afterwards ``reusable`` says whether the connection may carry another
+    request (not after Connection: close, HTTP/1.0 without keep-alive, a body delimited by the
+    close, Transfer-Encoding beside Content-Length or in HTTP/1.0, or bytes beyond the end)."""
 
     _HEAD, _LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_END, _TRAILERS, _UNTIL_CLOSE, _DONE = range(8)
 
@@ -1490,6 +1504,8 @@ class _ResponseReader:
         self._buffer = bytearray()
         self._state = self._HEAD
         self._remaining = 0
+        self._scanned = 0  # how much of the buffer holds no end of the header section
+        self._trailers = 0  # trailer lines read
         self._keep_alive = False
         self.received = False  # any byte at all: a response had begun
 
@@ -1552,20 +1568,26 @@ class _ResponseReader:
         if state == self._HEAD:
             return self._read_head(events)
         if state == self._CHUNK_END:
-            if buffer[:2] == b"\r\n" or buffer[:1] == b"\n":
-                del buffer[:2 if buffer[:1] == b"\r" else 1]
+            if buffer[:2] == b"\r\n":
+                del buffer[:2]
                 self._state = self._CHUNK_SIZE
                 return True
-            if len(buffer) >= 2 or (buffer and buffer != b"\r"):
+            if len(buffer) >= 2 or (buffer and buffer[0] != 13):  # 13: CR
                 raise _ProtocolError("a chunk is not followed by CRLF")
             return False
         if state == self._CHUNK_SIZE:
-            line = self._line()
-            if line is None:
+            end = buffer.find(b"\n")
+            if end < 0 or end > self._max_line:
+                if len(buffer) > self._max_line:
+                    raise _ProtocolError("a chunk-size line exceeds {} bytes".format(self._max_line))
                 return False
-            size = line.split(b";", 1)[0].strip()  # chunk extensions are ignored
-            if not size or size.strip(b"0123456789abcdefABCDEF"):
-                raise _ProtocolError("a malformed chunk size: {!r}".format(bytes(size[:20])))
+            size = buffer[:end - 1] if end and buffer[end - 1] == 13 else b"\r"
+            if not (0 < len(size) <= 16 and not size.strip(b"0123456789abcdefABCDEF")):  # not just the size
+                match = re.fullmatch(_CHUNK_LINE, size)
+                if match is None:  # a bare LF or CR, or anything but hex digits and extensions, reads two ways
+                    raise _ProtocolError("a malformed chunk size line: {!r}".format(bytes(buffer[:min(end + 1, 40)])))
+                size = match.group(1)
+            del buffer[:end + 1]
             self._remaining = int(size, 16)
             self._state = self._CHUNK_DATA if self._remaining else self._TRAILERS
             return True
@@ -1575,13 +1597,21 @@ class _ResponseReader:
                 return False
             if not line:
                 self._finish(events)
+                return True
+            self._trailers += 1
+            text = line.decode("latin-1")
+            if self._trailers > self._max_headers:
+                raise _ProtocolError("more than {} trailer lines".format(self._max_headers))
+            if "\r" in text or "\0" in text or not (
+                    re.fullmatch(_FIELD_LINE, text) or (text[:1] in (" ", "\t") and self._trailers > 1)):
+                raise _ProtocolError("a malformed trailer line: {!r}".format(text[:40]))
             return True  # a trailer field: ignored
         return False  # _DONE: bytes after the response stay in the buffer (reusable says no)
 
     def _line(self) -> Optional[bytearray]:
         """The next line (without its CR LF or LF), or None until it is complete."""
         end = self._buffer.find(b"\n")
-        if end < 0:
+        if end < 0 or end > self._max_line:
             if len(self._buffer) > self._max_line:
                 raise _ProtocolError("a response line exceeds {} bytes".format(self._max_line))
             return None
@@ -1591,53 +1621,83 @@ class _ResponseReader:
 
     def _read_head(self, events: List[Any]) -> bool:
         buffer = self._buffer
-        end = buffer.find(b"\n\r\n")
-        end = buffer.find(b"\n\n") if end < 0 else end
-        if end < 0:
+        if buffer and buffer[0] in (10, 13):  # empty lines before a status line are skipped
+            while buffer[:1] == b"\n" or buffer[:2] == b"\r\n":
+                del buffer[:1 if buffer[0] == 10 else 2]
+        start = max(self._scanned - 2, 0)
+        lf, crlf = buffer.find(b"\n\n", start), buffer.find(b"\n\r\n", start)
+        if lf < 0 and crlf < 0:
+            self._scanned = len(buffer)
             last_line = len(buffer) - buffer.rfind(b"\n") - 1
             if last_line > self._max_line:
                 raise _ProtocolError("a response header line exceeds {} bytes".format(self._max_line))
             if len(buffer) > self._max_line * 4:
                 raise _ProtocolError("the response's header section exceeds {} bytes".format(self._max_line * 4))
             return False
-        section = bytes(buffer[:end]).decode("latin-1")
-        del buffer[:end + (3 if buffer[end + 1:end + 2] == b"\r" else 2)]
-        lines = [line[:-1] if line[-1:] == "\r" else line for line in section.split("\n")]
-        match = re.fullmatch(_STATUS_LINE, lines[0])
-        if match is None:
-            raise _ProtocolError("not an HTTP/1.x response: {!r}".format(lines[0][:40]))
-        if len(lines) - 1 > self._max_headers:
+        end = (lf if crlf < 0 or 0 <= lf < crlf else crlf) + 1
+        section = bytes(buffer[:end]).replace(b"\r\n", b"\n")
+        del buffer[:end + (1 if end == lf + 1 else 2)]
+        self._scanned = 0
+        if b"\r" in section or b"\0" in section:  # RFC 9110 §5.5: a recipient must not let either through
+            raise _ProtocolError("a bare CR or a NUL in the response's header section")
+        text = section.decode("latin-1")
+        status_end = text.index("\n") + 1
+        fields = text[status_end:]
+        lines = fields.split("\n")[:-1]
+        if len(lines) > self._max_headers:
             raise _ProtocolError("more than {} response header lines".format(self._max_headers))
-        headers = CaseInsensitiveDict()
-        name = ""
-        for line in lines[1:]:
-            if len(line) > self._max_line:
-                raise _ProtocolError("a response header line exceeds {} bytes".format(self._max_line))
-            if line[:1] in (" ", "\t") and name:  # obsolete line folding: one space instead
-                headers[name] += " " + line.strip()
-                continue
-            name, colon, value = line.partition(":")
-            if not colon or not name or name != name.strip():
-                raise _ProtocolError("a malformed response header line: {!r}".format(line[:40]))
-            value = value.strip()
-            headers[name] = headers[name] + ", " + value if name in headers else value
-        version, status = (int(match.group(1)), int(match.group(2))), int(match.group(3))
-        if 100 <= status < 200 and status != 101:
+        if len(text) > self._max_line and max([status_end - 1, *map(len, lines)]) > self._max_line:
+            raise _ProtocolError("a response header line exceeds {} bytes".format(self._max_line))
+        match = re.fullmatch(_STATUS_LINE, text[:status_end - 1])
+        if match is None:
+            raise _ProtocolError("not an HTTP/1.x status line: {!r}".format(text[:min(status_end - 1, 40)]))
+        if not re.fullmatch(_FIELD_LINES, fields) or fields[:1] in (" ", "\t"):
+            bad = next(line for line in lines if not re.fullmatch(_FIELD_LINE, line))
+            raise _ProtocolError("a malformed response header line: {!r}".format(bad[:40]))
+        status = int(match.group(2))
+        if status == 101:  # this client never asks to switch protocols
+            raise _ProtocolError("a 101 (Switching Protocols) answered a request that asked for no upgrade")
+        if status < 200:
             return True  # an interim response: the real one follows
-        events.append(_Head(version, status, match.group(4) or "", headers))
-        connection = {t.strip().lower() for t in headers.get("Connection", "").split(",")}
-        self._keep_alive = "close" not in connection if version >= (1, 1) else "keep-alive" in connection
-        codings = [c.strip().lower() for c in headers.get("Transfer-Encoding", "").split(",") if c.strip()]
-        lengths = {v.strip() for v in headers.get("Content-Length", "").split(",") if v.strip()}
-        if self._method == "HEAD" or status in (204, 304) or status == 101 or (
-                self._method == "CONNECT" and 200 <= status < 300):  # no body: what follows is the tunnel's
+        headers = CaseInsensitiveDict()
+        store, key = headers._store, ""  # lower-case name -> (name, value), filled here at first hand
+        for line in lines:
+            if line[:1] in (" ", "\t"):  # obsolete line folding: one space instead (RFC 9112 §5.2)
+                name, value = store[key]
+                store[key] = (name, (value + " " + line.strip(" \t")).strip(" \t"))
+                continue
+            name, _, value = line.partition(":")
+            key, value = name.lower(), value.strip(" \t")
+            old = store.get(key)
+            store[key] = (old[0], old[1] + ", " + value) if old else (name, value)
+        version = (1, int(match.group(1)))
+        none = ("", "")
+        connection = {t.strip(" \t").lower() for t in store.get("connection", none)[1].split(",")}
+        self._keep_alive = "close" not in connection and (version >= (1, 1) or "keep-alive" in connection)
+        codings: List[str] = []
+        field = store.get("transfer-encoding")
+        if field:
+            codings = [c for c in (c.strip(" \t").lower() for c in field[1].split(",")) if c]
+            if not all(re.fullmatch(_TOKEN, c) for c in codings) or codings.count("chunked") > 1:
+                raise _ProtocolError("an invalid Transfer-Encoding: {!r}".format(field[1][:40]))
+        length: Optional[int] = None
+        field = store.get("content-length")
+        if field:  # a list of one value, repeated at most (RFC 9110 §8.6)
+            lengths = {v.strip(" \t") for v in field[1].split(",")}
+            value = lengths.pop()
+            if lengths or not (value.isascii() and value.isdigit() and len(value) <= 20):
+                raise _ProtocolError("an invalid Content-Length: {!r}".format(field[1][:40]))
+            length = int(value)
+        if codings and (length is not None or version < (1, 1)):
+            self._keep_alive = False  # the framing may be read two ways: never reused (RFC 9112 §6.1, §6.3)
+        events.append(_Head(version, status, match.group(3) or "", headers))
+        if self._method == "HEAD" or status in (204, 304) or (
+                self._method == "CONNECT" and status < 300):  # no body: what follows is the tunnel's
             self._finish(events)
-        elif codings:
+        elif codings:  # chunked only if it is the final coding; else the body ends with the connection
             self._state = self._CHUNK_SIZE if codings[-1] == "chunked" else self._UNTIL_CLOSE
-        elif lengths:
-            if len(lengths) > 1 or not next(iter(lengths)).isdigit():
-                raise _ProtocolError("an invalid Content-Length: {!r}".format(headers["Content-Length"][:40]))
-            self._remaining = int(next(iter(lengths)))
+        elif length is not None:
+            self._remaining = length
             self._state = self._LENGTH
             if not self._remaining:
                 self._finish(events)

@@ -1724,7 +1724,8 @@ class ConnectionFateTest(StubTest):
                     head = version + b" " + lines[0] + b"\r\n" + b"".join(line + b"\r\n" for line in lines[1:]) + header
                 if not head.endswith(b"\r\n"):
                     head += b"\r\n"
-                reusable = keeps and framing != "until close"
+                # RFC 9112 6.1: an HTTP/1.0 message with Transfer-Encoding is read, then its connection closed
+                reusable = keeps and framing != "until close" and not (framing == "chunked" and version == b"HTTP/1.0")
                 server = self.serve(head + b"\r\n", wire, delivery, closes=not reusable)
                 client = self.make_client(url=server.url)
                 for _ in range(2):  # the second request: on the same connection only if it was reusable
@@ -4816,3 +4817,284 @@ class FirstContactTest(StubTest):
         self.assertEqual(chatclient.__version__, version.group(1))  # type: ignore[union-attr]
         out = self.cli("--version")
         self.assertEqual((out.returncode, out.stdout), (0, "chatclient " + chatclient.__version__ + "\n"))
+
+
+# ---- HTTP conformance corpus ----
+# testdata/http_corpus.json: response byte strings from the test suites of llhttp, h11, CPython, aiohttp,
+# picohttpparser and httptools, each with the outcome this client must give: status, some headers, the exact
+# body and whether the connection may carry another request, or an error.
+
+def corpus_cases() -> List[Dict[str, Any]]:
+    with open(os.path.join(HERE, "testdata", "http_corpus.json"), encoding="utf-8") as f:
+        cases: List[Dict[str, Any]] = json.load(f)["cases"]
+    return cases
+
+
+def corpus_outcome(method: str, pieces: List[bytes]) -> Dict[str, Any]:
+    """What a _ResponseReader makes of a response fed in ``pieces`` then closed: the error it raised,
+    or the head, the body and whether the connection may be reused."""
+    reader = chatclient._ResponseReader(method)
+    events: List[Any] = []
+    try:
+        for piece in pieces:
+            events += reader.feed(piece)
+        if not reader.done:
+            events += reader.end_of_input()
+    except chatclient._ProtocolError as exc:
+        return {"error": str(exc)}
+    heads = [e for e in events if isinstance(e, chatclient._Head)]
+    assert len(heads) == 1 and events[-1] is chatclient._END and events.count(chatclient._END) == 1, events
+    return {"head": heads[0], "body": b"".join(e for e in events if isinstance(e, bytes)), "reusable": reader.reusable}
+
+
+def split_at(data: bytes, cuts: List[int]) -> List[bytes]:
+    cuts = [0] + sorted(cuts) + [len(data)]
+    return [data[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+class CorpusReaderTest(unittest.TestCase):
+    def check(self, case: Dict[str, Any], got: Dict[str, Any]) -> None:
+        expect = case["expect"]
+        if expect.get("error"):
+            self.assertIn("error", got, "accepted, but {} says: {}".format(case["source"], case.get("rfc", "an error")))
+            return
+        self.assertNotIn("error", got)
+        head = got["head"]
+        self.assertEqual(head.status, expect["status"])
+        for name, value in expect.get("headers", []):
+            self.assertEqual(head.headers.get(name), value, name)
+        self.assertEqual(got["body"], expect["body"].encode("latin-1"))
+        self.assertIs(got["reusable"], expect["reusable"])
+
+    def test_corpus_has_its_sources(self) -> None:
+        cases = corpus_cases()
+        self.assertGreaterEqual(len(cases), 150)
+        self.assertEqual(len({c["name"] for c in cases}), len(cases))
+        for repo in ("llhttp", "h11", "cpython", "aiohttp", "picohttpparser", "httptools"):
+            self.assertTrue(any(repo in c["source"] for c in cases), repo)
+
+    def test_every_case_whole_byte_by_byte_and_split(self) -> None:
+        import random
+        rng = random.Random(18)
+        for case in corpus_cases():
+            data = case["response"].encode("latin-1")
+            ways = {"whole": [data], "byte by byte": split_at(data, list(range(1, len(data))))}
+            for i in range(3):
+                ways["split {}".format(i)] = split_at(data, rng.sample(range(1, len(data)), min(3, len(data) - 1))
+                                                      if len(data) > 1 else [])
+            for way, pieces in ways.items():
+                with self.subTest(case=case["name"], way=way):
+                    self.check(case, corpus_outcome(case["method"], pieces))
+
+
+def h11_outcome(h11: Any, method: str, pieces: List[bytes]) -> Dict[str, Any]:
+    """What h11's client side makes of the same pieces (then the close): an error, or the final
+    response's head and body.  h11 is a development tool here, never used by chatclient."""
+    conn = h11.Connection(h11.CLIENT, max_incomplete_event_size=4 * 65536)  # this reader's cap on a head
+    conn.send(h11.Request(method=method, target="/x", headers=[("Host", "example.com")]))
+    conn.send(h11.EndOfMessage())
+    head, body = None, []
+    try:
+        for piece in pieces + [b""]:
+            conn.receive_data(piece)
+            while True:
+                event = conn.next_event()
+                if event is h11.NEED_DATA:
+                    break
+                if event is h11.PAUSED or isinstance(event, h11.ConnectionClosed):
+                    return {"error": "h11: {}".format(event)}
+                if isinstance(event, h11.Response):
+                    head = event
+                elif isinstance(event, h11.Data):
+                    body.append(bytes(event.data))
+                elif isinstance(event, h11.EndOfMessage):
+                    return {"head": head, "body": b"".join(body)}
+    except h11.RemoteProtocolError as exc:
+        return {"error": "h11: {}".format(exc)}
+    return {"error": "h11: no end of the message"}  # pragma: no cover - the close ends every message
+
+
+def joined_fields(pairs: Any) -> Dict[str, str]:
+    """Field lines as one value per lower-case name, repeated names joined with ", " (RFC 9110 §5.3)."""
+    fields: Dict[str, str] = {}
+    for name, value in pairs:
+        name = name.decode("latin-1") if isinstance(name, bytes) else name
+        value = value.decode("latin-1") if isinstance(value, bytes) else value
+        key = name.lower()
+        fields[key] = fields[key] + ", " + value if key in fields else value
+    return fields
+
+
+def compare_with_h11(ours: Dict[str, Any], theirs: Dict[str, Any]) -> Optional[str]:
+    """None where the two readers agree; else what differs: "reader-error", "h11-error", or the first of
+    "status", "headers", "body".  h11 rewrites Content-Length and Transfer-Encoding, so those two
+    fields are compared through the body they frame."""
+    if ("error" in ours) != ("error" in theirs):
+        return "reader-error" if "error" in ours else "h11-error"
+    if "error" in ours:
+        return None
+    if ours["head"].status != theirs["head"].status_code:
+        return "status"
+    framing = ("content-length", "transfer-encoding")
+    mine = {k: v for k, v in joined_fields(ours["head"].headers.items()).items() if k not in framing}
+    h11s = {k: v for k, v in joined_fields(theirs["head"].headers.raw_items()).items() if k not in framing}
+    if mine != h11s:
+        return "headers"
+    return None if ours["body"] == theirs["body"] else "body"
+
+
+def mutate(rng: Any, data: bytes) -> bytes:
+    """One to three random edits: a byte inserted (often one that matters to HTTP framing), a byte
+    deleted, or a letter's case flipped."""
+    data = bytearray(data)
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(data) + 1)
+        op = rng.random()
+        if op < 0.45 or not data:
+            data[at:at] = bytes([rng.choice(b"\r\n\r\n\0 \t:;,=\"0aF\x7f\x85\xa0\xff") if rng.random() < 0.8
+                                 else rng.randrange(256)])
+        elif op < 0.8:
+            del data[min(at, len(data) - 1)]
+        else:
+            at = min(at, len(data) - 1)
+            data[at:at + 1] = bytes(data[at:at + 1]).swapcase()
+    return bytes(data)
+
+
+class DifferentialTest(unittest.TestCase):
+    """The corpus and random mutations of it, fed to _ResponseReader and to h11 (a development tool,
+    installed by .ci/run): every difference must be one that testdata/h11_divergences.json lists, with
+    its RFC reason.  CHATCLIENT_DIFF_COUNT sets the number of mutations (3000 by default)."""
+
+    def setUp(self) -> None:
+        try:
+            import h11
+        except ImportError:
+            self.skipTest("h11 is not installed (a development tool: pip install h11)")
+        self.h11 = h11
+        with open(os.path.join(HERE, "testdata", "h11_divergences.json"), encoding="utf-8") as f:
+            self.rules: List[Dict[str, Any]] = json.load(f)["divergences"]
+
+    def classify(self, data: bytes, difference: str, ours: Dict[str, Any], theirs: Dict[str, Any]) -> Optional[str]:
+        """The allow-list rule that explains a difference, or None."""
+        text = data.decode("latin-1")
+        message = ours.get("error") or theirs.get("error") or ""
+        for rule in self.rules:
+            if (rule["difference"] == difference and re.search(rule.get("message", ""), message)
+                    and re.search(rule.get("response", ""), text)):
+                return str(rule["name"])
+        return None
+
+    def test_corpus_and_mutations_against_h11(self) -> None:
+        import random
+        rng = random.Random(9112)
+        cases = corpus_cases()
+        small = [c for c in cases if len(c["response"]) < 4096]
+        count = int(os.environ.get("CHATCLIENT_DIFF_COUNT", "3000"))
+        inputs = [(c["method"], c["response"].encode("latin-1"), False) for c in cases]
+        for _ in range(count):
+            case = rng.choice(small)
+            inputs.append((case["method"], mutate(rng, case["response"].encode("latin-1")), True))
+        seen: Dict[str, int] = {}
+        unexplained: List[str] = []
+        for method, data, mutated in inputs:
+            cuts = rng.sample(range(1, len(data)), min(2, len(data) - 1)) if mutated and len(data) > 1 else []
+            pieces = split_at(data, cuts)
+            ours, theirs = corpus_outcome(method, pieces), h11_outcome(self.h11, method, pieces)
+            difference = compare_with_h11(ours, theirs)
+            if difference is None:
+                continue
+            rule = self.classify(data, difference, ours, theirs)
+            if rule is None:
+                unexplained.append("{} {} {!r}: reader {!r}, h11 {!r}".format(
+                    method, difference, data[:300], ours.get("error") or (ours["head"].status, ours["body"][:60]),
+                    theirs.get("error") or (theirs["head"].status_code, theirs["body"][:60])))
+            else:
+                seen[rule] = seen.get(rule, 0) + 1
+        if os.environ.get("CHATCLIENT_DIFF_REPORT"):
+            print("\n{} corpus cases, {} mutations; divergences by rule: {}".format(len(cases), count, seen),
+                  file=sys.stderr)
+        self.maxDiff = None
+        self.assertEqual(unexplained[:20], [], "{} differences from h11 that no rule in h11_divergences.json "
+                         "explains".format(len(unexplained)))
+
+
+class CorpusWireTest(StubTest):
+    """Every corpus case through the public client, from a raw socket server that writes the response
+    whole, and again byte by byte; then a second request on the same client must succeed, on the same
+    connection if the case is reusable, else on a new one.  One server and one client serve all the
+    cases of a test; the server closes each connection after the second answer, so each case's
+    response is the first on its connection."""
+
+    SECOND = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+    def serve(self) -> Tuple[RawServer, List[Tuple[List[bytes], bool]]]:
+        """The server, and the list where a case puts its response's writes (and whether it keeps the
+        connection)."""
+        pending: List[Tuple[List[bytes], bool]] = []
+
+        def script(conn: socket.socket) -> None:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            while read_request(conn):
+                if not pending:
+                    conn.sendall(self.SECOND)
+                    return  # closed while idle: the next case begins on a new connection
+                pieces, reusable = pending.pop()
+                for piece in pieces:
+                    conn.sendall(piece)
+                if not reusable:
+                    return  # the close ends (or breaks) the response
+        return self.raw(script), pending
+
+    @staticmethod
+    def pieces(data: bytes, method: str) -> List[bytes]:
+        """One byte a write up to the response's last byte, which goes with whatever follows it (a
+        response nobody asked for must arrive with the end of this one, or no client could tell it
+        from the next answer); the few long cases in 4 KiB writes."""
+        if len(data) > 4096:
+            return [data[at:at + 4096] for at in range(0, len(data), 4096)]
+        reader, end = chatclient._ResponseReader(method), len(data)
+        try:
+            for at in range(len(data)):
+                reader.feed(data[at:at + 1])
+                if reader.done:
+                    end = at + 1
+                    break
+        except chatclient._ProtocolError:
+            pass
+        return [data[at:at + 1] for at in range(end - 1)] + [data[end - 1:]]
+
+    def check_cases(self, bytewise: bool) -> None:
+        server, pending = self.serve()
+        client = self.make_client(url=server.url, retry_total=0, max_redirects=0)  # never off this machine
+        for case in corpus_cases():
+            if re.search(r"(?im)^HTTP/1\.\d 30[12378].*(\n.*)*\nlocation:", case["response"]):
+                continue  # a redirect, which the client would follow: the reader's tests have these
+            expect = case["expect"]
+            reusable = bool(expect.get("reusable"))
+            with self.subTest(case=case["name"]):
+                data = case["response"].encode("latin-1")
+                pending[:] = [(self.pieces(data, case["method"]) if bytewise else [data], reusable)]
+                request = HttpRequest(case["method"], "/x")
+                if expect.get("error"):
+                    with self.assertRaises(ServiceResponseError):
+                        client.send_request(request)
+                else:
+                    response = client.send_request(request)
+                    self.assertEqual(response.status_code, expect["status"])
+                    for name, value in expect.get("headers", []):
+                        self.assertEqual(response.headers.get(name), value, name)
+                    self.assertEqual(response.read(), expect["body"].encode("latin-1"))
+                accepted = server.accepted
+                self.assertEqual(client.send_request(HttpRequest("GET", "/x")).read(), b"ok")
+                self.assertEqual(server.accepted - accepted, 0 if reusable else 1)
+
+    def test_every_case_written_whole(self) -> None:
+        self.check_cases(False)
+
+    def test_every_case_written_byte_by_byte(self) -> None:
+        self.check_cases(True)
+
+
+class AsyncCorpusWireTest(CorpusWireTest):
+    shell = "async"
