@@ -5212,7 +5212,7 @@ class _Azure(_FaceClient):
                 raise ValueError("Must provide one of the `base_url` or `azure_endpoint` arguments, or the "
                                  "`AZURE_OPENAI_ENDPOINT` environment variable")
             base_url = azure_endpoint.rstrip("/") + "/openai" + (
-                "/deployments/" + azure_deployment if azure_deployment is not None else "")
+                "/deployments/" + quote(azure_deployment) if azure_deployment is not None else "")
         elif azure_endpoint is not None:
             raise ValueError("base_url and azure_endpoint are mutually exclusive")
         self._api_version = api_version

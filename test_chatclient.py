@@ -3852,3 +3852,284 @@ class OpenAIWireTest(unittest.TestCase):
 
 class AsyncOpenAIWireTest(OpenAIWireTest):
     shell = "async"
+
+
+class OnTheLoopFace:
+    """An async face client driven from the test's thread: every call awaited, streams read."""
+
+    def __init__(self, client: Any, loop: asyncio.AbstractEventLoop, path: Tuple[str, ...] = ()) -> None:
+        self._client, self._loop, self._path = client, loop, path
+
+    def __getattr__(self, name: str) -> Any:
+        target = self._client
+        for part in self._path + (name,):
+            target = getattr(target, part)
+        if callable(target) and name not in ("copy", "with_options"):
+            def call(*args: Any, **kw: Any) -> Any:
+                result = target(*args, **kw)
+                if isinstance(result, chatclient._AsyncPager):
+                    result = result._pending
+                result = self._loop.run_until_complete(result) if hasattr(result, "__await__") else result
+                return LoopStream(result, self._loop) if isinstance(result, chatclient.AsyncStream) else result
+            return call
+        if isinstance(target, (chatclient._Resource, chatclient.Chat)):
+            return OnTheLoopFace(self._client, self._loop, self._path + (name,))
+        return target
+
+    def close(self) -> None:
+        self._loop.run_until_complete(self._client.close())
+
+
+class OpenAIFaceTest(unittest.TestCase):
+    """The face's behaviour beyond the recorded wire: errors, retries, timeouts, streams, models."""
+
+    shell = "sync"
+
+    def setUp(self) -> None:
+        self.stub = Stub()
+        self.addCleanup(self.stub.stop)
+        if self.shell == "async":
+            self.loop = asyncio.new_event_loop()
+            self.addCleanup(self.loop.close)
+            self.addCleanup(lambda: self.loop.run_until_complete(self.loop.shutdown_asyncgens()))
+
+    def client(self, url: Optional[str] = None, azure: bool = False, **kw: Any) -> Any:
+        kw.setdefault("timeout", WAIT)
+        if azure:
+            kw.setdefault("azure_endpoint", url or self.stub.url)
+            kw.setdefault("api_version", "2024-10-21")
+            kw.setdefault("api_key", KEY)
+        else:
+            kw.setdefault("base_url", (url or self.stub.url) + "/v1")
+            kw.setdefault("api_key", KEY)
+        name = ("Azure" if azure else "") + "OpenAI"
+        if self.shell == "async":
+            client: Any = OnTheLoopFace(getattr(chatclient, "Async" + name)(**kw), self.loop)
+        else:
+            client = getattr(chatclient, name)(**kw)
+        self.addCleanup(client.close)
+        return client
+
+    def chat(self, client: Any, **kw: Any) -> Any:
+        return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}], **kw)
+
+    def test_every_status_raises_its_class(self) -> None:
+        client = self.client(max_retries=0)
+        classes = {400: chatclient.BadRequestError, 401: chatclient.AuthenticationError,
+                   403: chatclient.PermissionDeniedError, 404: chatclient.NotFoundError,
+                   409: chatclient.ConflictError, 422: chatclient.UnprocessableEntityError,
+                   429: chatclient.RateLimitError, 500: chatclient.InternalServerError,
+                   503: chatclient.InternalServerError, 418: chatclient.APIStatusError}
+        for status, cls in classes.items():
+            self.stub.reply(json_reply({"error": {"message": "no %d" % status, "code": 7, "type": "t"}}, status,
+                                       x_request_id="req-%d" % status))
+            with self.subTest(status=status):
+                with self.assertRaises(chatclient.APIStatusError) as caught:
+                    self.chat(client)
+                e = caught.exception
+                self.assertIs(type(e), cls)
+                self.assertEqual((e.status_code, e.message, str(e), e.code, e.type, e.request_id),
+                                 (status, "Error code: %d - no %d" % (status, status),
+                                  "Error code: %d - no %d" % (status, status), "7", "t", "req-%d" % status))
+                self.assertEqual(e.body, {"message": "no %d" % status, "code": 7, "type": "t"})
+                self.assertEqual(e.response.status_code, status)
+                self.assertEqual(e.request.method, "POST")
+                self.assertNotIsInstance(e, chatclient.AzureError)  # an except clause for azure's errors does not see it
+        self.assertEqual(len(self.stub.requests), len(classes))  # none retried with max_retries=0
+
+    def test_retried_statuses_and_not(self) -> None:
+        client = self.client(max_retries=1)
+        for status, retried in ((408, True), (409, True), (429, True), (500, True), (504, True), (400, False),
+                                (401, False), (403, False), (404, False), (422, False)):
+            with self.subTest(status=status):
+                before = len(self.stub.requests)
+                self.stub.reply(json_reply({"error": {"message": "x"}}, status, retry_after_ms="1"),
+                                json_reply(CHAT))
+                if retried:
+                    self.assertEqual(self.chat(client).id, "chatcmpl-1")
+                else:
+                    self.assertRaises(chatclient.APIStatusError, self.chat, client)
+                    self.stub.replies.get_nowait()  # the answer that was not asked for
+                self.assertEqual(len(self.stub.requests) - before, 2 if retried else 1)
+
+    def test_connection_error_and_timeouts(self) -> None:
+        port = free_port()
+        client = self.client("http://127.0.0.1:%d" % port, max_retries=0)
+        with self.assertRaises(chatclient.APIConnectionError) as caught:
+            self.chat(client)
+        self.assertIs(type(caught.exception), chatclient.APIConnectionError)
+        self.assertIn("127.0.0.1", caught.exception.message)
+        # no answer in time: APITimeoutError, retried once (max_retries=1) before it is raised
+        self.stub.default = lambda h: self.stub.release.wait(WAIT)
+        client = self.client(timeout=0.2, max_retries=1)
+        with self.assertRaises(chatclient.APITimeoutError) as caught:
+            self.chat(client)
+        self.assertEqual(caught.exception.message, "Request timed out.")
+        self.assertEqual(len(self.stub.requests), 2)
+
+    def test_stream_chunks_close_and_mid_stream_stall(self) -> None:
+        stall = threading.Event()
+        pieces = [b"data: " + json.dumps(chunk("Hel")).encode() + b"\n\n",
+                  b"data: " + json.dumps(chunk("lo", "stop")).encode() + b"\n\n"]
+        self.stub.reply(chunked(pieces + [b"data: [DONE]\n\n"]),
+                        chunked(pieces[:1], before=lambda i: None, end=False))
+        self.stub.default = lambda h: (chunked(pieces[:1], end=False)(h), stall.wait(WAIT))
+        client = self.client(timeout=0.3, max_retries=0)
+        with self.chat(client, stream=True) as stream:
+            chunks = list(stream)
+        self.assertEqual([c.choices[0].delta.content for c in chunks], ["Hel", "lo"])
+        self.assertIsInstance(chunks[0], chatclient.ChatCompletionChunk)
+        stream = self.chat(client, stream=True)
+        self.assertEqual(next(iter(stream)).choices[0].delta.content, "Hel")
+        stream.close()  # drops the connection at once: nothing more is read
+        self.assertTrue(stream.response.is_closed if self.shell == "sync" else True)
+        stream = self.chat(client, stream=True)  # the server stalls after the first chunk
+        got = []
+        with self.assertRaises(chatclient.APITimeoutError):
+            for c in stream:
+                got.append(c)
+        self.assertEqual(len(got), 1)
+        stall.set()
+
+    def test_stream_error_event_after_earlier_chunks(self) -> None:
+        self.stub.reply(chunked([sse(chunk("a"), {"error": {"message": "busy", "code": "overloaded"}}, done=False)]))
+        stream = self.chat(self.client(), stream=True)
+        got = []
+        with self.assertRaises(chatclient.APIError) as caught:
+            for c in stream:
+                got.append(c.choices[0].delta.content)
+        self.assertEqual(got, ["a"])
+        self.assertIs(type(caught.exception), chatclient.APIError)
+        self.assertEqual((caught.exception.message, caught.exception.code), ("busy", "overloaded"))
+
+    def test_responses_read_as_openai_objects(self) -> None:
+        self.stub.reply(json_reply(dict(CHAT, extra_top={"x": 1}), x_request_id="req-9"))
+        completion = self.chat(self.client())
+        message = completion.choices[0].message
+        self.assertIsInstance(completion, chatclient.ChatCompletion)
+        self.assertIsInstance(message, chatclient.ChatCompletionMessage)
+        self.assertEqual((message.content, message.role, message.refusal, message.tool_calls), ("Hello!", "assistant",
+                                                                                               None, None))
+        self.assertEqual(completion.extra_top, {"x": 1})  # a key no type names
+        self.assertEqual(completion.choices[0].content_filter_results["hate"]["filtered"], False)
+        self.assertIsNone(completion.service_tier)  # declared, absent: None
+        with self.assertRaises(AttributeError):
+            completion.no_such_key
+        self.assertEqual(completion.created, 1700000000)  # an int, as openai's
+        self.assertEqual(completion._request_id, "req-9")
+        self.assertEqual(completion.to_dict(), dict(CHAT, extra_top={"x": 1}))
+        self.assertEqual(json.loads(completion.to_json()), completion.to_dict())
+        self.assertIn('\n  "id": "chatcmpl-1"', completion.to_json())
+        self.assertNotIn(" ", completion.model_dump_json().replace("Hello!", ""))
+        dumped = completion.model_dump()
+        self.assertIsNone(dumped["metadata"])
+        self.assertIsNone(dumped["usage"]["prompt_tokens_details"])
+        self.assertNotIn("metadata", completion.model_dump(exclude_unset=True))
+        self.assertNotIn("logprobs", completion.model_dump(exclude_none=True)["choices"][0])
+        self.assertIsInstance(completion.usage, chatclient.CompletionUsage)
+
+    def test_floats_read_as_floats(self) -> None:
+        emb = chatclient.Embedding({"embedding": [1, 0.5, -2], "index": 0, "object": "embedding"})
+        self.assertEqual([type(v) for v in emb.embedding], [float, float, float])
+        lp = chatclient.ChatCompletionTokenLogprob({"token": "a", "logprob": 0, "bytes": [97], "top_logprobs": []})
+        self.assertIs(type(lp.logprob), float)
+        self.assertEqual(lp.to_dict()["logprob"], 0.0)
+
+    def test_embeddings_base64_decoded_and_empty(self) -> None:
+        import array
+        import base64
+        vector = base64.b64encode(array.array("f", [0.5, -1.0, 0.25]).tobytes()).decode()
+        self.stub.reply(json_reply({"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": vector}],
+                                    "model": "m", "usage": {"prompt_tokens": 1, "total_tokens": 1}}),
+                        json_reply({"object": "list", "data": [], "model": "m"}))
+        client = self.client()
+        result = client.embeddings.create(model="m", input="hi")
+        self.assertEqual(result.data[0].embedding, [0.5, -1.0, 0.25])
+        self.assertEqual(self.stub.body()["encoding_format"], "base64")
+        with self.assertRaisesRegex(ValueError, "No embedding data received"):
+            client.embeddings.create(model="m", input="hi")
+
+    def test_bad_arguments_raise_before_sending(self) -> None:
+        client = self.client()
+        with self.assertRaisesRegex(TypeError, "unexpected keyword argument 'temprature'"):
+            self.chat(client, temprature=1)
+        with self.assertRaisesRegex(TypeError, "missing required keyword argument: 'messages'"):
+            client.chat.completions.create(model="m")
+        with self.assertRaisesRegex(ValueError, "non-empty value for `model`"):
+            client.models.retrieve("")
+        self.assertEqual(self.stub.requests, [])
+
+    def test_async_model_list_iterates(self) -> None:
+        if self.shell != "async":
+            self.skipTest("async only")
+        self.stub.reply(json_reply({"object": "list", "data": [{"id": "a"}, {"id": "b"}]}))
+
+        async def ids() -> List[str]:
+            async with chatclient.AsyncOpenAI(api_key=KEY, base_url=self.stub.url + "/v1") as client:
+                return [m.id async for m in client.models.list()]
+        self.assertEqual(self.loop.run_until_complete(ids()), ["a", "b"])
+
+    def test_azure_routes_and_credentials(self) -> None:
+        client = self.client(azure=True, azure_deployment="dep 1")
+        self.stub.reply(json_reply(CHAT), json_reply({"object": "list", "data": []}), json_reply(EMBEDDINGS))
+        self.chat(client)
+        client.models.list()
+        client.embeddings.create(model="e", input="x")  # the deployment's, not the model's
+        self.assertEqual([r["path"] for r in self.stub.requests[-3:]], [
+            "/openai/deployments/dep%201/chat/completions?api-version=2024-10-21",
+            "/openai/models?api-version=2024-10-21",
+            "/openai/deployments/dep%201/embeddings?api-version=2024-10-21"])
+        self.assertEqual(self.stub.requests[-1]["headers"]["api-key"], KEY)
+        self.assertNotIn("authorization", self.stub.requests[-1]["headers"])
+        v1 = self.client(url=None, azure=False, base_url=self.stub.url + "/openai/v1/")
+        self.chat(v1)
+        self.assertEqual(self.stub.requests[-1]["path"], "/openai/v1/chat/completions")
+        self.assertEqual(self.stub.requests[-1]["headers"]["authorization"], "Bearer " + KEY)
+
+    def test_construction(self) -> None:
+        saved = dict(os.environ)
+        self.addCleanup(lambda: (os.environ.clear(), os.environ.update(saved)))
+        for name in list(os.environ):
+            if name.startswith(ENV_PREFIXES):
+                del os.environ[name]
+        with self.assertRaisesRegex(chatclient.OpenAIError, "OPENAI_API_KEY"):
+            chatclient.OpenAI()
+        with self.assertRaisesRegex(ValueError, "OPENAI_API_VERSION"):
+            chatclient.AzureOpenAI(api_key="k", azure_endpoint="https://x.openai.azure.com")
+        with self.assertRaisesRegex(chatclient.OpenAIError, "mutually exclusive"):
+            chatclient.AzureOpenAI(api_key="k", azure_ad_token="t", api_version="v", azure_endpoint="https://x")
+        with self.assertRaisesRegex(TypeError, "http_client"):
+            chatclient.OpenAI(api_key="k", http_client=object())
+        client = chatclient.OpenAI(api_key="k")
+        self.assertEqual(str(client.base_url), "https://api.openai.com/v1/")
+        self.assertEqual((client.max_retries, client.timeout), (2, 600.0))
+        self.assertEqual((client._options.read_timeout, client._options.connection_timeout), (600.0, 5.0))
+        copy = client.with_options(max_retries=5, timeout=chatclient.NOT_GIVEN, default_headers={"X-A": "1"})
+        self.assertEqual((copy.max_retries, copy._options.retry_total, copy.api_key), (5, 5, "k"))
+        self.assertIs(copy._core.transport, client._core.transport)
+        self.assertEqual(copy.default_headers["X-A"], "1")
+        timeout = type("Timeout", (), {"connect": 1.0, "read": 7.0})()
+        self.assertEqual(chatclient.OpenAI(api_key="k", timeout=timeout)._options.read_timeout, 7.0)
+        os.environ["AZURE_OPENAI_AD_TOKEN"] = "tok"
+        os.environ["AZURE_OPENAI_API_KEY"] = "key"
+        azure = chatclient.AzureOpenAI(api_version="v", azure_endpoint="https://x.openai.azure.com/")
+        request = HttpRequest("GET", "https://x.openai.azure.com/openai/models")
+        azure._core.auth(request)
+        self.assertEqual(dict(request.headers), {"Authorization": "Bearer tok"})  # the token wins over the key
+        cred = FakeTokenCredential()
+        azure = chatclient.AzureOpenAI(api_version="v", azure_endpoint="https://x.openai.azure.com/",
+                                       azure_ad_token_provider=cred)
+        azure._core.auth(request)
+        self.assertEqual(cred.calls, [("https://cognitiveservices.azure.com/.default",)])
+        self.assertEqual(request.headers["Authorization"], "Bearer token-1")
+        self.assertNotIn("tok", repr(azure._core.auth) + repr(client))
+
+    def test_explicit_null_and_extra_body_wins(self) -> None:
+        self.chat(self.client(), temperature=None, top_p=chatclient.NOT_GIVEN, seed=chatclient.omit,
+                  extra_body={"model": "other"}, stream=False)
+        self.assertEqual(self.stub.body(), {"model": "other", "stream": False,
+                                            "messages": [{"role": "user", "content": "hi"}], "temperature": None})
+
+
+class AsyncOpenAIFaceTest(OpenAIFaceTest):
+    shell = "async"
