@@ -3718,7 +3718,8 @@ def face_call_sync(client: Any, path: str, kwargs: Dict[str, Any]) -> Any:
                                                    "content": "sunny"}]
         return client.chat.completions.create(**dict(kwargs, messages=messages))
     if path == "$with_options":
-        return client.with_options(**kwargs).chat.completions.create(model="gpt-4o", messages=MESSAGES_FOR_WITH_OPTIONS)
+        return client.with_options(**kwargs).chat.completions.create(model="gpt-4o",
+                                                                     messages=MESSAGES_FOR_WITH_OPTIONS)
     target = client
     for part in path.split("."):
         target = getattr(target, part)
@@ -3799,7 +3800,8 @@ class OpenAIWireTest(unittest.TestCase):
         prefixes = tuple(self.wire["volatile_prefixes"])
 
         def kept(headers: Any) -> Dict[str, str]:
-            return {k.lower(): v for k, v in headers if k.lower() not in volatile and not k.lower().startswith(prefixes)}
+            return {k.lower(): v for k, v in headers
+                    if k.lower() not in volatile and not k.lower().startswith(prefixes)}
         recorded = scenario["requests"]
         self.assertEqual(len(stub.requests), len(recorded), "number of requests")
         for i, (got, want) in enumerate(zip(stub.requests, recorded)):
@@ -3934,7 +3936,7 @@ class OpenAIFaceTest(unittest.TestCase):
                 self.assertEqual(e.body, {"message": "no %d" % status, "code": 7, "type": "t"})
                 self.assertEqual(e.response.status_code, status)
                 self.assertEqual(e.request.method, "POST")
-                self.assertNotIsInstance(e, chatclient.AzureError)  # an except clause for azure's errors does not see it
+                self.assertNotIsInstance(e, chatclient.AzureError)  # not caught by an except for azure errors
         self.assertEqual(len(self.stub.requests), len(classes))  # none retried with max_retries=0
 
     def test_retried_statuses_and_not(self) -> None:
@@ -4013,8 +4015,7 @@ class OpenAIFaceTest(unittest.TestCase):
         self.assertEqual(completion.extra_top, {"x": 1})  # a key no type names
         self.assertEqual(completion.choices[0].content_filter_results["hate"]["filtered"], False)
         self.assertIsNone(completion.service_tier)  # declared, absent: None
-        with self.assertRaises(AttributeError):
-            completion.no_such_key
+        self.assertRaises(AttributeError, getattr, completion, "no_such_key")
         self.assertEqual(completion.created, 1700000000)  # an int, as openai's
         self.assertEqual(completion._request_id, "req-9")
         self.assertEqual(completion.to_dict(), dict(CHAT, extra_top={"x": 1}))
@@ -4039,8 +4040,9 @@ class OpenAIFaceTest(unittest.TestCase):
         import array
         import base64
         vector = base64.b64encode(array.array("f", [0.5, -1.0, 0.25]).tobytes()).decode()
-        self.stub.reply(json_reply({"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": vector}],
-                                    "model": "m", "usage": {"prompt_tokens": 1, "total_tokens": 1}}),
+        item = {"object": "embedding", "index": 0, "embedding": vector}
+        self.stub.reply(json_reply({"object": "list", "data": [item], "model": "m",
+                                    "usage": {"prompt_tokens": 1, "total_tokens": 1}}),
                         json_reply({"object": "list", "data": [], "model": "m"}))
         client = self.client()
         result = client.embeddings.create(model="m", input="hi")
