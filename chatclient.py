@@ -3028,7 +3028,9 @@ _FIRST_ONLY = frozenset(("role", "id", "type", "index", "object", "model", "crea
 def _merge(into: Dict[str, Any], delta: Dict[str, Any]) -> None:
     """Adds one delta (or a part of one) into the answer so far: strings concatenated, tool
     calls merged by index, lists concatenated (adjacent parts of one type merged into one),
-    objects merged key by key, any other value the latest one that is not null."""
+    objects merged key by key, any other value the latest one that is not null.  A field that
+    came both as a list of parts and as strings (Mistral's content) ends as the list, every
+    string in it as a ``{"type": "text"}`` part, in the order they came."""
     for key, value in delta.items():
         old = into.get(key)
         if isinstance(value, str):
@@ -3038,6 +3040,9 @@ def _merge(into: Dict[str, Any], delta: Dict[str, Any]) -> None:
                 if key not in _FIRST_ONLY:
                     into[key] = text = _Text(old)  # a second piece: from now on, one buffer
                     text.buffer.write(value)
+            elif isinstance(old, list):
+                if value:  # content that came as parts goes on as parts: the string as a text part
+                    _merge(into, {key: [{"type": "text", "text": value}]})
             else:
                 into[key] = value  # the first piece (or one of another type than before)
         elif key == "tool_calls" and isinstance(value, list):
@@ -3054,7 +3059,8 @@ def _merge(into: Dict[str, Any], delta: Dict[str, Any]) -> None:
             _merge(old, value)
         elif isinstance(value, list):
             if not isinstance(old, list):
-                old = into[key] = []
+                before = _plain(old) if isinstance(old, (str, _Text)) else None  # strings before the parts: a part
+                old = into[key] = [{"type": "text", "text": before}] if before else []
             for part in value:
                 last = old[-1] if old else None
                 if (isinstance(part, dict) and isinstance(last, dict) and part.get("type") is not None
@@ -3714,10 +3720,6 @@ class _EmbeddingsClient(_Client):
         response, _ = yield from self._call("POST", self._PATH, content, call, extra)
         return EmbeddingsResult._from_json((yield from self._json_of(response)))
 
-
-class EmbeddingsClient(_EmbeddingsClient):
-    """Text embeddings: ``embed(input=["text", ...])``."""
-
     def embed(self, body: Any = _UNSET, *, input: Any = _UNSET, dimensions: Optional[int] = None,
               encoding_format: Union[str, EmbeddingEncodingFormat, None] = None,
               input_type: Union[str, EmbeddingInputType, None] = None, model: Optional[str] = None,
@@ -3729,8 +3731,13 @@ class EmbeddingsClient(_EmbeddingsClient):
         return result
 
 
-class ImageEmbeddingsClient(EmbeddingsClient):
-    """Image embeddings: ``embed(input=[ImageEmbeddingInput.load(...), ...])``."""
+class EmbeddingsClient(_EmbeddingsClient):
+    """Text embeddings: ``embed(input=["text", ...])``."""
+
+
+class ImageEmbeddingsClient(_EmbeddingsClient):
+    """Image embeddings: ``embed(input=[ImageEmbeddingInput.load(...), ...])`` (not an
+    EmbeddingsClient, as in the SDK: the two share a base)."""
 
     _PATH, _INPUT = _IMAGE_EMBEDDINGS
 
@@ -3842,16 +3849,20 @@ class AsyncChatCompletionsClient(_AsyncClient, _ChatClient):
         return await self._run(self._complete_op(body, kwargs))
 
 
-class AsyncEmbeddingsClient(_AsyncClient, _EmbeddingsClient):
-    """``await embed(input=[...])``."""
+class _AsyncEmbeddingsClient(_AsyncClient, _EmbeddingsClient):
+    """What the async embeddings clients share: ``await embed(...)``."""
 
-    async def embed(self, body: Any = _UNSET, **kwargs: Any) -> EmbeddingsResult:
+    async def embed(self, body: Any = _UNSET, **kwargs: Any) -> EmbeddingsResult:  # type: ignore[override]
         result: EmbeddingsResult = await self._run(self._embed_op(body, kwargs))
         return result
 
 
-class AsyncImageEmbeddingsClient(AsyncEmbeddingsClient):
-    """``await embed(input=[ImageEmbeddingInput, ...])``."""
+class AsyncEmbeddingsClient(_AsyncEmbeddingsClient):
+    """``await embed(input=[...])``."""
+
+
+class AsyncImageEmbeddingsClient(_AsyncEmbeddingsClient):
+    """``await embed(input=[ImageEmbeddingInput, ...])`` (not an AsyncEmbeddingsClient, as in the SDK)."""
 
     _PATH, _INPUT = _IMAGE_EMBEDDINGS
 

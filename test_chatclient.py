@@ -4135,3 +4135,61 @@ class OpenAIFaceTest(unittest.TestCase):
 
 class AsyncOpenAIFaceTest(OpenAIFaceTest):
     shell = "async"
+
+
+class AccumulatorKeepsEveryPartTest(unittest.TestCase):
+    """Issue 19, point 7: content that is sometimes a list of parts, sometimes a string, ends as
+    a list holding every part in order (strings as text parts, adjacent parts of one type merged)."""
+
+    # Mistral's magistral: the thinking as parts, then the answer as plain strings.
+    MIXED = MISTRAL_STREAM[:3] + [mistral_chunk("2 + 2"), mistral_chunk(" = 4."), mistral_chunk("", "stop")]
+    # ... and the other way round: text first, then parts.
+    STRINGS_FIRST = [MISTRAL_STREAM[0], mistral_chunk("Let me think."), MISTRAL_STREAM[1],
+                     mistral_chunk([{"type": "text", "text": "4"}], "stop")]
+
+    def final(self, chunks: List[Any]) -> Any:
+        sync = StreamingChatCompletions(FakeBody(pieces(chunks))).get_final_completion().as_dict()
+
+        async def read() -> Any:
+            body = LooplessBody(pieces(chunks))
+            return (await AsyncStreamingChatCompletions(body).get_final_completion()).as_dict()
+        self.assertEqual(asyncio.run(read()), sync)
+        return sync["choices"][0]["message"]["content"]
+
+    def test_strings_after_parts_are_kept_as_text_parts(self) -> None:
+        self.assertEqual(self.final(self.MIXED), MISTRAL_FINAL["choices"][0]["message"]["content"])
+
+    def test_strings_before_parts_lead_the_list(self) -> None:
+        self.assertEqual(self.final(self.STRINGS_FIRST), [
+            {"type": "text", "text": "Let me think."},
+            {"type": "thinking", "thinking": [{"type": "text", "text": "The user asks"}]},
+            {"type": "text", "text": "4"}])
+
+    def test_parts_only_and_strings_only_are_unchanged(self) -> None:
+        self.assertEqual(self.final(MISTRAL_STREAM), MISTRAL_FINAL["choices"][0]["message"]["content"])
+        self.assertEqual(self.final([mistral_chunk("a"), mistral_chunk("b", "stop")]), "ab")
+
+
+class LooplessBody:
+    """An async response for AsyncStreamingChatCompletions(response): iter_bytes() and close()."""
+
+    def __init__(self, pieces: List[bytes]) -> None:
+        self.pieces = pieces
+
+    async def iter_bytes(self) -> Any:
+        for piece in self.pieces:
+            yield piece
+
+    async def close(self) -> None:
+        pass
+
+
+class ImageEmbeddingsParityTest(unittest.TestCase):
+    """Issue 19, point 8: as in the SDK, an image embeddings client is not an embeddings client."""
+
+    def test_not_subclasses(self) -> None:
+        self.assertFalse(issubclass(ImageEmbeddingsClient, EmbeddingsClient))
+        self.assertFalse(issubclass(chatclient.AsyncImageEmbeddingsClient, AsyncEmbeddingsClient))
+        client = ImageEmbeddingsClient("https://x.services.ai.azure.com/models", AzureKeyCredential(KEY))
+        self.assertNotIsInstance(client, EmbeddingsClient)
+        self.assertTrue(callable(client.embed))
