@@ -4193,3 +4193,62 @@ class ImageEmbeddingsParityTest(unittest.TestCase):
         client = ImageEmbeddingsClient("https://x.services.ai.azure.com/models", AzureKeyCredential(KEY))
         self.assertNotIsInstance(client, EmbeddingsClient)
         self.assertTrue(callable(client.embed))
+
+
+_OPENAI_IMPORT = re.compile(r"^(\s*)from openai(?:\.[\w.]+)? import ", re.MULTILINE)
+
+
+def rewrite_openai_imports(source: str) -> str:
+    """An openai example with ``from openai... import X`` made ``from chatclient import X`` and
+    ``import openai`` made ``import chatclient as openai``; nothing else changes."""
+    source = _OPENAI_IMPORT.sub(r"\1from chatclient import ", source)
+    return re.sub(r"^(\s*)import openai$", r"\1import chatclient as openai", source, flags=re.MULTILINE)
+
+
+class OpenAIExamplesTest(unittest.TestCase):
+    """openai's own examples (in its 3.57 source distribution) that need nothing but openai run on
+    chatclient with their imports rewritten, against a local OpenAI-shaped server (Azure's real host
+    names through a CONNECT proxy to a local TLS server).  CHATCLIENT_OPENAI_EXAMPLES names the
+    examples folder (.ci/run downloads it); without it this is skipped."""
+
+    def test_examples_openai(self) -> None:  # in halves: a subprocess per example
+        self.run_examples("demo.py", "streaming.py")
+
+    def test_examples_async_and_azure(self) -> None:
+        self.run_examples("async_demo.py", "azure.py")
+        self.assertEqual([r["path"] for r in self.tls.requests[-2:]], [
+            "/openai/deployments/deployment-name/chat/completions?api-version=2023-07-01-preview"] * 2)
+        self.assertTrue(self.connects[-1].startswith(b"CONNECT example-resource.openai.azure.com:443 "))
+
+    def run_examples(self, *names: str) -> None:
+        folder = os.environ.get("CHATCLIENT_OPENAI_EXAMPLES")
+        if not folder or not os.path.isdir(folder):
+            self.skipTest("set CHATCLIENT_OPENAI_EXAMPLES to the examples folder of openai's sdist")
+        stub = Stub()
+        self.addCleanup(stub.stop)
+        stub.default = fake_endpoint(stub)
+        cert = make_certificate(self)
+        self.tls = tls = TLSStub(cert, None)
+        tls.default = fake_endpoint(tls)
+        self.addCleanup(tls.stop)
+        self.connects: List[bytes] = []
+        proxy = RawServer(tunnel(self.connects, to=("127.0.0.1", tls.server.server_address[1])))
+        self.addCleanup(proxy.stop)
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(ENV_PREFIXES) and not k.lower().endswith("_proxy")}
+        env.update(PYTHONPATH=HERE, OPENAI_API_KEY=KEY, OPENAI_BASE_URL=stub.url + "/v1", AZURE_OPENAI_API_KEY=KEY,
+                   https_proxy=proxy.url, SSL_CERT_FILE=cert)
+        work = tempfile.mkdtemp()
+        for name in names:
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                source = f.read()
+            script = os.path.join(work, name)
+            with open(script, "w", encoding="utf-8") as f:
+                f.write(rewrite_openai_imports(source))
+            with self.subTest(example=name):
+                before = len(stub.requests) + len(tls.requests)
+                out = subprocess.run([sys.executable, script], cwd=work, env=env, capture_output=True, text=True,
+                                     timeout=60)
+                self.assertEqual(out.returncode, 0, out.stderr[-2000:])
+                self.assertIn("A fake answer" if name != "streaming.py" else "chat.completion.chunk", out.stdout)
+                self.assertGreater(len(stub.requests) + len(tls.requests), before)
