@@ -4656,10 +4656,15 @@ class _FaceAuth:
 
     def __init__(self, header: str, prefix: str, secret: Callable[[], Any], what: str) -> None:
         self._header, self._prefix, self._secret, self._what = header, prefix, secret, what
-        self._pending: Optional[str] = None  # an async provider's token, awaited before the attempts
+        self._pending: Any = None  # a value taken before the attempts, on the event loop
+        self._awaited = False  # the provider is async: its token, awaited once per call, serves every attempt
 
     def __call__(self, request: HttpRequest) -> None:
-        value, self._pending = (self._pending, None) if self._pending is not None else (self._secret(), None)
+        value = self._pending
+        if value is None:
+            value = self._secret()
+        elif not self._awaited:
+            self._pending = None
         if hasattr(value, "__await__"):
             getattr(value, "close", lambda: None)()
             raise TypeError("{} returned an awaitable: use it with the async client".format(self._what))
@@ -4668,9 +4673,10 @@ class _FaceAuth:
         request.headers[self._header] = self._prefix + _check_secret(value, "the " + self._what)
 
     async def _refresh_async(self, url: str) -> None:
+        """For the async clients, before a call's attempts: an async provider is awaited here."""
         value = self._secret()
         if hasattr(value, "__await__"):
-            value = await value
+            value, self._awaited = await value, True
         self._pending = value
 
     def __repr__(self) -> str:

@@ -4252,3 +4252,69 @@ class OpenAIExamplesTest(unittest.TestCase):
                 self.assertEqual(out.returncode, 0, out.stderr[-2000:])
                 self.assertIn("A fake answer" if name != "streaming.py" else "chat.completion.chunk", out.stdout)
                 self.assertGreater(len(stub.requests) + len(tls.requests), before)
+
+
+class OpenAIRetryPolicyTest(unittest.TestCase):
+    """openai's retry policy, a pure function of the try, the status and the headers."""
+
+    def delay(self, status: Optional[int], retries: int = 0, total: int = 2, deadline: float = 1e9,
+              **headers: str) -> Optional[float]:
+        options = chatclient._Options().updated({"retry_policy": "openai", "retry_total": total})
+        return chatclient._openai_retry(retries, status, chatclient.CaseInsensitiveDict({k.replace("_", "-"): v
+                                                                         for k, v in headers.items()}),
+                                        options, time.monotonic() + deadline)
+
+    def test_statuses(self) -> None:
+        for status in (408, 409, 429, 500, 502, 503, 504, 599, None):
+            self.assertIsNotNone(self.delay(status), status)
+        for status in (400, 401, 403, 404, 422, 418):
+            self.assertIsNone(self.delay(status), status)
+        self.assertIsNotNone(self.delay(400, x_should_retry="true"))
+        self.assertIsNone(self.delay(500, x_should_retry="false"))
+        self.assertIsNone(self.delay(429, retries=2))  # no try left (max_retries=2)
+        self.assertIsNone(self.delay(429, deadline=0.1))  # the wait would end past the deadline
+
+    def test_server_wishes_within_bounds(self) -> None:
+        self.assertEqual(self.delay(429, retry_after_ms="1500", retry_after="9"), 1.5)
+        self.assertEqual(self.delay(429, retry_after="3"), 3.0)
+        self.assertEqual(self.delay(429, retry_after="120"), 120.0)
+        self.assertIsNone(self.delay(429, retry_after="121"))  # above 120 s: raised at once
+        self.assertIsNone(self.delay(429, retry_after="inf"))
+        import email.utils
+        when = email.utils.formatdate(time.time() + 30, usegmt=True)
+        self.assertAlmostEqual(self.delay(429, retry_after=when) or 0, 30, delta=2)
+        for wish in ("0", "-5", "soon"):  # not honoured: the backoff
+            self.assertTrue(0.375 <= (self.delay(429, retry_after=wish) or 0) <= 0.5, wish)
+
+    def test_backoff_doubles_to_8s_minus_jitter(self) -> None:
+        for retries, top in ((0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (9, 8.0), (2000, 8.0)):
+            for _ in range(20):
+                wait = self.delay(500, retries=retries, total=10000) or 0
+                self.assertTrue(top * 0.75 <= wait <= top, (retries, wait))
+
+    def test_the_sdk_policy_is_unchanged(self) -> None:
+        options, none = chatclient._Options(), chatclient.CaseInsensitiveDict({})
+        self.assertIsNone(chatclient._azure_retry(0, 409, none, options, time.monotonic() + 60))
+        self.assertIsNotNone(chatclient._azure_retry(0, 429, none, options, time.monotonic() + 60))
+        with self.assertRaises(ValueError):
+            options.updated({"retry_policy": "sometimes"})
+
+
+class AsyncTokenProviderTest(unittest.TestCase):
+    def test_async_provider_awaited_once_per_call_and_used_on_retries(self) -> None:
+        stub = Stub()
+        self.addCleanup(stub.stop)
+        stub.reply(json_reply({"error": {"message": "slow down"}}, 429, retry_after_ms="1"), json_reply(CHAT))
+        calls: List[int] = []
+
+        async def provider() -> str:
+            calls.append(1)
+            return "async-token-%d" % len(calls)
+
+        async def main() -> Any:
+            async with chatclient.AsyncAzureOpenAI(azure_endpoint=stub.url, api_version="v",
+                                                   azure_ad_token_provider=provider) as client:
+                return await client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+        self.assertEqual(asyncio.run(main()).id, "chatcmpl-1")
+        self.assertEqual([r["headers"]["authorization"] for r in stub.requests], ["Bearer async-token-1"] * 2)
+        self.assertEqual(len(calls), 1)
