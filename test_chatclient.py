@@ -2670,8 +2670,8 @@ class HostileStreamTest(StubTest):
         updates, error = collect(stream)
         self.assertIsNone(error)
         self.assertGreater(len(updates), 0)
-        final = stream.get_final_completion()
-        self.assertEqual(final.choices[0].message.content, "ok")
+        final = stream.get_final_completion()  # content that came as a list stays one (issue 19, point 7)
+        self.assertEqual(final.choices[0].message.content, ["parts", {"type": "text", "text": "ok"}])
 
     def stream_of(self, events: List[Any]) -> Any:
         self.stub.reply(chunked([sse(*events)]))
