@@ -4706,6 +4706,18 @@ def _token_provider(provider: Any) -> Callable[[], Any]:
     return result
 
 
+def _secret_source(secret: Any, what: str) -> Callable[[], Any]:
+    """A key or token as the function the auth hook calls: a function as it is, a string checked
+    now (it must fit in a header; it is never echoed)."""
+    if callable(secret):
+        result: Callable[[], Any] = secret
+        return result
+    if not isinstance(secret, str):
+        raise TypeError("{} must be a str or a function that returns one, not {}".format(what, type(secret).__name__))
+    checked = _check_secret(secret, "the " + what)
+    return lambda: checked
+
+
 def get_bearer_token_provider(credential: Any, *scopes: str) -> Callable[[], str]:
     """azure.identity's helper: a function returning a current token of ``credential`` for ``scopes``."""
     bearer = BearerTokenAuth(credential, *scopes)
@@ -4997,7 +5009,7 @@ class _FaceClient:
                               "environment variable.")
         if base_url is None:
             base_url = os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
-        secret: Callable[[], Any] = api_key if callable(api_key) else (lambda: api_key)
+        secret: Callable[[], Any] = _secret_source(api_key, "api_key")
         self.api_key = api_key if isinstance(api_key, str) else ""
         self._setup(_FaceAuth("Authorization", "Bearer ", secret, "api_key"), base_url, dict(
             api_key=api_key, organization=organization, project=project, webhook_secret=webhook_secret,
@@ -5247,8 +5259,8 @@ class _Azure(_FaceClient):
         self._azure_deployment = azure_deployment if azure_endpoint else None
         auth: AuthHook
         if azure_ad_token is not None:
-            token = azure_ad_token
-            auth = _FaceAuth("Authorization", "Bearer ", lambda: token, "azure_ad_token")
+            auth = _FaceAuth("Authorization", "Bearer ", _secret_source(azure_ad_token, "azure_ad_token"),
+                             "azure_ad_token")
         elif azure_ad_token_provider is not None:
             if callable(getattr(azure_ad_token_provider, "get_token", None)):
                 auth = BearerTokenAuth(azure_ad_token_provider, *_COGNITIVE_SCOPES)
@@ -5258,8 +5270,7 @@ class _Azure(_FaceClient):
                 raise TypeError("azure_ad_token_provider must be a function that returns a token, or a "
                                 "credential with get_token(), not {}".format(type(azure_ad_token_provider).__name__))
         else:
-            key: Any = api_key
-            auth = _FaceAuth("api-key", "", key if callable(key) else (lambda: key), "api_key")
+            auth = _FaceAuth("api-key", "", _secret_source(api_key, "api_key"), "api_key")
         self.api_key = api_key if isinstance(api_key, str) else ""
         self._setup(auth, base_url, dict(init, default_query=query), kwargs)
         self._init = dict(init, **kwargs)

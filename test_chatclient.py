@@ -4102,6 +4102,11 @@ class OpenAIFaceTest(unittest.TestCase):
             chatclient.AzureOpenAI(api_key="k", azure_ad_token="t", api_version="v", azure_endpoint="https://x")
         with self.assertRaisesRegex(TypeError, "http_client"):
             chatclient.OpenAI(api_key="k", http_client=object())
+        with self.assertRaisesRegex(TypeError, "api_key must be a str"):
+            chatclient.OpenAI(api_key=12345)
+        with self.assertRaises(ValueError) as caught:
+            chatclient.AzureOpenAI(api_key="sk-secret\n", api_version="v", azure_endpoint="https://x")
+        self.assertNotIn("sk-secret", str(caught.exception))
         client = chatclient.OpenAI(api_key="k")
         self.assertEqual(str(client.base_url), "https://api.openai.com/v1/")
         self.assertEqual((client.max_retries, client.timeout), (2, 600.0))
