@@ -4532,6 +4532,9 @@ class Stream(StreamingChatCompletions):
         self.response = response
         self._updates = self._mapped(self._updates)
 
+    def __class_getitem__(cls, item: Any) -> Any:  # Stream[ChatCompletionChunk] in annotations read at run time
+        return cls
+
     def _mapped(self, updates: Any) -> Any:
         try:
             yield from updates
@@ -4555,6 +4558,9 @@ class AsyncStream(AsyncStreamingChatCompletions):
         super().__init__(response, **kwargs)
         self.response = response
         self._updates = self._mapped(self._updates)
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        return cls
 
     async def _mapped(self, updates: Any) -> Any:
         try:
@@ -4845,6 +4851,9 @@ class SyncPage(BaseModel):
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.data or [])
+
+    def __class_getitem__(cls, item: Any) -> Any:  # SyncPage[Model] in annotations read at run time
+        return cls
 
     def has_next_page(self) -> bool:
         return False

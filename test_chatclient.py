@@ -4029,6 +4029,10 @@ class OpenAIFaceTest(unittest.TestCase):
         self.assertNotIn("logprobs", completion.model_dump(exclude_none=True)["choices"][0])
         self.assertIsInstance(completion.usage, chatclient.CompletionUsage)
 
+    def test_generic_names_in_annotations(self) -> None:
+        for cls in (chatclient.Stream, chatclient.AsyncStream, chatclient.SyncPage, chatclient.AsyncPage):
+            self.assertIs(cls[chatclient.ChatCompletionChunk], cls)
+
     def test_floats_read_as_floats(self) -> None:
         emb = chatclient.Embedding({"embedding": [1, 0.5, -2], "index": 0, "object": "embedding"})
         self.assertEqual([type(v) for v in emb.embedding], [float, float, float])
