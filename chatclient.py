@@ -4772,6 +4772,15 @@ def _query_string(*queries: Optional[Mapping[str, Any]]) -> str:
     return urlencode(pairs, quote_via=quote)
 
 
+def _path_segment(value: str) -> str:
+    """A value in a URL path, as openai puts it there: percent-encoded but for RFC 3986's pchar
+    (so ``meta/llama-3`` is ``meta%2Fllama-3``, ``ft:gpt-4o`` stays); ``.`` and ``..`` refused."""
+    segment = quote(value, safe="!$&'()*+,;=:@")
+    if re.fullmatch(r"(?:\.|%2[eE]){1,2}", segment):
+        raise ValueError("{!r} cannot be a path segment".format(value))
+    return segment
+
+
 def _check_params(call: Mapping[str, Any], known: Sequence[str], required: Sequence[str], what: str) -> None:
     for name in call:
         if name not in known:
@@ -4980,7 +4989,7 @@ class Models(_Resource):
     def _path(model: Any) -> str:
         if not isinstance(model, str) or not model:
             raise ValueError("Expected a non-empty value for `model` but received {!r}".format(model))
-        return "/models/" + quote(model, safe="")
+        return "/models/" + _path_segment(model)
 
 
 # ---- the clients ------------------------------------------------------------------
@@ -5102,7 +5111,7 @@ class _FaceClient:
         request = HttpRequest(method, url + ("&" if "?" in url else "?") + query if query else url)
         h = request.headers
         h["Accept"] = "application/json"
-        if body is not None:
+        if body is not None or method != "GET":  # as openai: a DELETE without a body says JSON too
             h["Content-Type"] = "application/json"
         h["User-Agent"] = self._user_agent
         if self.organization is not None:
@@ -5298,7 +5307,7 @@ class _Azure(_FaceClient):
         if path in _DEPLOYMENT_PATHS:
             model = body.get("model") if body is not None else None
             if model is not None and not self._v1 and "/deployments" not in urlsplit(self._base_url).path:
-                path = "/deployments/" + quote(str(model), safe="") + path
+                path = "/deployments/" + _path_segment(str(model)) + path
         elif self._azure_deployment and self._azure_endpoint:
             return self._azure_endpoint.rstrip("/") + "/openai/" + path.lstrip("/")
         return self._base_url + path.lstrip("/")
