@@ -15,7 +15,8 @@ llama.cpp, Ollama)::
 The module reads top to bottom in sections: errors, enums, models, endpoint
 kinds, auth, HTTP requests, server-sent events, HTTP/1.1 without I/O,
 transport (one plan, a blocking shell and an asyncio shell), keyless
-credentials, streaming, clients, async clients, prompts, command line.  It imports nothing outside the
+credentials, streaming, clients, async clients, prompts, the openai face (``OpenAI``, ``AzureOpenAI``
+and their async twins over the same core), command line.  It imports nothing outside the
 standard library and does nothing at import time but define things.
 """
 
@@ -4732,7 +4733,7 @@ def get_bearer_token_provider(credential: Any, *scopes: str) -> Callable[[], str
 
 # ---- requests: URLs, queries, headers, bodies as openai builds them --------------
 
-_DEFAULT_TIMEOUT = {"read_timeout": 600.0, "connection_timeout": 5.0}
+_DEFAULT_TIMEOUT = {"read_timeout": 600.0, "connection_timeout": 5.0}  # openai's: 600 s, 5 s to connect
 _NO_TIMEOUT = 604800.0
 
 
@@ -5057,7 +5058,7 @@ class _FaceClient:
         self.timeout: Any = 600.0 if not _given(timeout) else timeout
         self.max_retries = max_retries
         self._options = _Options().updated(dict(
-            _timeouts(timeout) if _given(timeout) else {"read_timeout": 600.0, "connection_timeout": 5.0},
+            _timeouts(timeout) if _given(timeout) else _DEFAULT_TIMEOUT,
             retry_policy="openai", retry_total=max_retries))
         self._custom_headers: Dict[str, Any] = dict(init.get("default_headers") or {})
         self._custom_query: Dict[str, Any] = dict(init.get("default_query") or {})
