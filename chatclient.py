@@ -108,7 +108,7 @@ __all__ = [
     "PromptTemplate",
     # the openai face (openai's names; its types.Model is ModelObject here, as Model is this module's base)
     "OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI", "Stream", "AsyncStream",
-    "NOT_GIVEN", "NotGiven", "not_given", "omit", "Omit", "get_bearer_token_provider",
+    "NOT_GIVEN", "NotGiven", "not_given", "omit", "Omit", "Timeout", "get_bearer_token_provider",
     "OpenAIError", "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError", "APIResponseValidationError",
     "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
     "UnprocessableEntityError", "RateLimitError", "InternalServerError", "LengthFinishReasonError",
@@ -4732,6 +4732,26 @@ def get_bearer_token_provider(credential: Any, *scopes: str) -> Callable[[], str
 
 
 # ---- requests: URLs, queries, headers, bodies as openai builds them --------------
+
+class Timeout:
+    """openai's ``Timeout`` (httpx's): ``Timeout(20.0, connect=5.0)``; None means no limit."""
+
+    _UNSET_TIMEOUT: Any = object()
+
+    def __init__(self, timeout: Optional[float] = _UNSET_TIMEOUT, *, connect: Optional[float] = _UNSET_TIMEOUT,
+                 read: Optional[float] = _UNSET_TIMEOUT, write: Optional[float] = _UNSET_TIMEOUT,
+                 pool: Optional[float] = _UNSET_TIMEOUT) -> None:
+        if timeout is self._UNSET_TIMEOUT and self._UNSET_TIMEOUT in (connect, read, write, pool):
+            raise ValueError("Timeout needs a default (Timeout(10.0)) or all four of connect, read, write, pool")
+        unset = self._UNSET_TIMEOUT
+        self.connect: Optional[float] = timeout if connect is unset else connect
+        self.read: Optional[float] = timeout if read is unset else read
+        self.write: Optional[float] = timeout if write is unset else write
+        self.pool: Optional[float] = timeout if pool is unset else pool
+
+    def __repr__(self) -> str:
+        return "Timeout(connect={}, read={}, write={}, pool={})".format(self.connect, self.read, self.write, self.pool)
+
 
 _DEFAULT_TIMEOUT = {"read_timeout": 600.0, "connection_timeout": 5.0}  # openai's: 600 s, 5 s to connect
 _NO_TIMEOUT = 604800.0

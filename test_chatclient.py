@@ -4119,8 +4119,11 @@ class OpenAIFaceTest(unittest.TestCase):
         self.assertEqual((copy.max_retries, copy._options.retry_total, copy.api_key), (5, 5, "k"))
         self.assertIs(copy._core.transport, client._core.transport)
         self.assertEqual(copy.default_headers["X-A"], "1")
-        timeout = type("Timeout", (), {"connect": 1.0, "read": 7.0})()
+        timeout = type("Timeout", (), {"connect": 1.0, "read": 7.0})()  # httpx.Timeout's shape
         self.assertEqual(chatclient.OpenAI(api_key="k", timeout=timeout)._options.read_timeout, 7.0)
+        options = chatclient.OpenAI(api_key="k", timeout=chatclient.Timeout(20.0, connect=3.0))._options
+        self.assertEqual((options.read_timeout, options.connection_timeout), (20.0, 3.0))
+        self.assertEqual(chatclient.OpenAI(api_key="k", timeout=None)._options.read_timeout, 604800.0)
         os.environ["AZURE_OPENAI_AD_TOKEN"] = "tok"
         os.environ["AZURE_OPENAI_API_KEY"] = "key"
         azure = chatclient.AzureOpenAI(api_version="v", azure_endpoint="https://x.openai.azure.com/")
