@@ -4545,6 +4545,12 @@ class Stream(StreamingChatCompletions):
     def _error(self, body: Mapping[str, Any]) -> Any:
         return _stream_error(body, getattr(self.response, "request", None))
 
+    def get_final_completion(self) -> ChatCompletion:  # type: ignore[override]
+        """The ChatCompletion the chunks add up to (reading the rest of the stream first)."""
+        for _ in self:
+            pass
+        return self._final.result(ChatCompletion)
+
     def __enter__(self) -> Stream:
         return self
 
@@ -4574,6 +4580,12 @@ class AsyncStream(AsyncStreamingChatCompletions):
 
     def _error(self, body: Mapping[str, Any]) -> Any:
         return _stream_error(body, getattr(self.response, "request", None))
+
+    async def get_final_completion(self) -> ChatCompletion:  # type: ignore[override]
+        """The ChatCompletion the chunks add up to (reading the rest of the stream first)."""
+        async for _ in self:
+            pass
+        return self._final.result(ChatCompletion)
 
     async def __aenter__(self) -> AsyncStream:
         return self

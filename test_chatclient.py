@@ -3979,7 +3979,10 @@ class OpenAIFaceTest(unittest.TestCase):
         client = self.client(timeout=0.3, max_retries=0)
         with self.chat(client, stream=True) as stream:
             chunks = list(stream)
+            final = stream.get_final_completion()  # beyond openai's Stream: the chunks added up
         self.assertEqual([c.choices[0].delta.content for c in chunks], ["Hel", "lo"])
+        self.assertIsInstance(final, chatclient.ChatCompletion)
+        self.assertEqual((final.choices[0].message.content, final.choices[0].finish_reason), ("Hello", "stop"))
         self.assertIsInstance(chunks[0], chatclient.ChatCompletionChunk)
         stream = self.chat(client, stream=True)
         self.assertEqual(next(iter(stream)).choices[0].delta.content, "Hel")
