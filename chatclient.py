@@ -20,7 +20,8 @@ The module reads top to bottom in sections: errors, enums, models, endpoint
 kinds, auth, HTTP requests, server-sent events, HTTP/1.1 without I/O,
 transport (a call as one generator of I/O steps; a blocking and an asyncio
 shell that carry them out), keyless credentials, streaming, clients, async
-clients, structured output, prompts, command line.  It imports nothing outside the
+clients, structured output, prompts, the openai face (``OpenAI``, ``AzureOpenAI``
+and their async twins over the same core), command line.  It imports nothing outside the
 standard library and does nothing at import time but define things.
 """
 
@@ -112,6 +113,16 @@ __all__ = [
     "PromptTemplate",
     # structured output
     "function_tool",
+    # the openai face (openai's names; its types.Model is ModelObject here, as Model is this module's base)
+    "OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI", "Stream", "AsyncStream",
+    "NOT_GIVEN", "NotGiven", "not_given", "omit", "Omit", "Timeout", "get_bearer_token_provider",
+    "OpenAIError", "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError", "APIResponseValidationError",
+    "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
+    "UnprocessableEntityError", "RateLimitError", "InternalServerError", "LengthFinishReasonError",
+    "ContentFilterFinishReasonError",
+    "BaseModel", "ChatCompletion", "ChatCompletionChunk", "ChatCompletionMessage", "ChatCompletionMessageToolCall",
+    "ChatCompletionMessageFunctionToolCall", "ChatCompletionTokenLogprob", "ChoiceDelta", "ChoiceDeltaToolCall",
+    "CompletionUsage", "CreateEmbeddingResponse", "Embedding", "ModelObject", "ModelDeleted", "SyncPage", "AsyncPage",
 ]
 
 DEFAULT_API_VERSION = "2024-05-01-preview"
@@ -1750,6 +1761,7 @@ class _Options:
     max_sse_line_bytes: int = 8 * 1024 * 1024
     max_sse_event_bytes: int = 16 * 1024 * 1024
     logging_enable: bool = False
+    retry_policy: str = "azure"  # a key of _RETRY_POLICIES
 
     def updated(self, settings: Dict[str, Any]) -> _Options:
         """A copy with ``settings`` applied (None leaves a setting as it is), checked."""
@@ -1758,6 +1770,10 @@ class _Options:
             return self
         for name, value in changes.items():
             if name == "logging_enable":
+                continue
+            if name == "retry_policy":
+                if value not in _RETRY_POLICIES:
+                    raise ValueError("retry_policy must be one of {}, not {!r}".format(sorted(_RETRY_POLICIES), value))
                 continue
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                 raise ValueError("{} must be a number >= 0, not {!r}".format(name, value))
@@ -1965,6 +1981,72 @@ def _retry_delay(retries: int, retry_after: Optional[float], options: _Options, 
         retry_after = options.retry_backoff_factor * (2 ** retries) * random.uniform(0.8, 1.2)
     delay = max(0.0, min(retry_after, options.retry_backoff_max))
     return None if time.monotonic() + delay >= deadline else delay
+
+
+def _azure_retry(retries: int, status: Optional[int], headers: Any, options: _Options,
+                 deadline: float) -> Optional[float]:
+    """The SDK's policy: connect errors and 408, 429, 500, 502, 503, 504, the server's wish
+    (``retry-after-ms``, ``x-ms-retry-after-ms``, ``Retry-After``) or jittered exponential backoff."""
+    if status is not None and status not in _RETRY_STATUSES:
+        return None
+    return _retry_delay(retries, _retry_after(headers) if headers is not None else None, options, deadline)
+
+
+_OPENAI_MAX_RETRY_AFTER = 120.0
+
+
+def _openai_retry(retries: int, status: Optional[int], headers: Any, options: _Options,
+                  deadline: float) -> Optional[float]:
+    """openai's policy: connection errors, timeouts, 408, 409, 429 and every 5xx; ``x-should-retry``
+    overrides the status; ``retry-after-ms`` then ``retry-after`` honoured within 0-120 s (above
+    120 s: no retry); else 0.5 s doubling, capped at 8 s, minus up to 25 % jitter."""
+    if retries >= options.retry_total:
+        return None
+    wish = _retry_after_openai(headers) if headers is not None else None
+    if wish is not None and wish > _OPENAI_MAX_RETRY_AFTER:
+        return None
+    should = headers.get("x-should-retry") if headers is not None else None
+    if should == "false" or (should != "true" and status is not None and status not in (408, 409, 429)
+                             and status < 500):
+        return None
+    if wish is not None and 0 < wish <= _OPENAI_MAX_RETRY_AFTER:
+        delay = wish
+    else:
+        import random
+        delay = min(0.5 * 2.0 ** min(retries, 1000), 8.0) * (1 - 0.25 * random.random())
+    return None if time.monotonic() + delay >= deadline else delay
+
+
+def _retry_after_openai(headers: Any) -> Optional[float]:
+    """The server's wish as openai reads it: ``retry-after-ms``, then ``retry-after`` (seconds or an
+    HTTP date); an infinite or overflowing number counts as too long."""
+    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            delay = float(value) / divisor
+        except ValueError:
+            continue
+        return delay if delay == delay and delay not in (float("inf"), float("-inf")) else \
+            _OPENAI_MAX_RETRY_AFTER + 1
+    value = headers.get("retry-after")
+    if value:
+        import email.utils
+        try:
+            when = email.utils.parsedate_tz(value)
+            return None if when is None else float(email.utils.mktime_tz(when) - time.time())
+        except (TypeError, ValueError, OverflowError, OSError):
+            return None
+    return None
+
+
+# The retry policies a client picks with _Options.retry_policy: (the wait before the next try, or None;
+# the transport errors that are retried at all).
+_RETRY_POLICIES: Dict[str, Tuple[Callable[..., Optional[float]], Tuple[type, ...]]] = {
+    "azure": (_azure_retry, (ServiceRequestError,)),
+    "openai": (_openai_retry, (ServiceRequestError, ServiceResponseError)),
+}
 
 
 def _announce(retry: int, delay: float, options: _Options, cause: str) -> None:
@@ -2492,11 +2574,12 @@ def _send(pool: _Pool, request: HttpRequest, options: _Options, auth: Optional[A
         fields.extend(lines.items())
         if body.length is not None or method in ("POST", "PUT", "PATCH"):
             fields.append(("Content-Length", str(body.length or 0)))
+        policy, retried = _RETRY_POLICIES[options.retry_policy]
         try:
             response = yield from _exchange(pool, attempt, origin, _request_head(method, target, fields), body,
                                             left, options)
-        except ServiceRequestError as exc:
-            delay = _retry_delay(retries, None, options, deadline)
+        except (ServiceRequestError, ServiceResponseError) as exc:
+            delay = policy(retries, None, None, options, deadline) if isinstance(exc, retried) else None
             if delay is None:
                 raise
             retries += 1
@@ -2512,8 +2595,8 @@ def _send(pool: _Pool, request: HttpRequest, options: _Options, auth: Optional[A
             url = _redirect_url(response, method, url, hops, options)
             hops += 1
             continue
-        if status in _RETRY_STATUSES:
-            delay = _retry_delay(retries, _retry_after(response.headers), options, deadline)
+        if status >= 400:
+            delay = policy(retries, status, response.headers, options, deadline)
             if delay is not None:
                 yield from _discard(response)
                 retries += 1
@@ -3143,7 +3226,9 @@ _FIRST_ONLY = frozenset(("role", "id", "type", "index", "object", "model", "crea
 def _merge(into: Dict[str, Any], delta: Dict[str, Any]) -> None:
     """Adds one delta (or a part of one) into the answer so far: strings concatenated, tool
     calls merged by index, lists concatenated (adjacent parts of one type merged into one),
-    objects merged key by key, any other value the latest one that is not null."""
+    objects merged key by key, any other value the latest one that is not null.  A field that
+    came both as a list of parts and as strings (Mistral's content) ends as the list, every
+    string in it as a ``{"type": "text"}`` part, in the order they came."""
     for key, value in delta.items():
         old = into.get(key)
         if isinstance(value, str):
@@ -3153,6 +3238,9 @@ def _merge(into: Dict[str, Any], delta: Dict[str, Any]) -> None:
                 if key not in _FIRST_ONLY:
                     into[key] = text = _Text(old)  # a second piece: from now on, one buffer
                     text.buffer.write(value)
+            elif isinstance(old, list):
+                if value:  # content that came as parts goes on as parts: the string as a text part
+                    _merge(into, {key: [{"type": "text", "text": value}]})
             else:
                 into[key] = value  # the first piece (or one of another type than before)
         elif key == "tool_calls" and isinstance(value, list):
@@ -3169,7 +3257,8 @@ def _merge(into: Dict[str, Any], delta: Dict[str, Any]) -> None:
             _merge(old, value)
         elif isinstance(value, list):
             if not isinstance(old, list):
-                old = into[key] = []
+                before = _plain(old) if isinstance(old, (str, _Text)) else None  # strings before the parts: a part
+                old = into[key] = [{"type": "text", "text": before}] if before else []
             for part in value:
                 last = old[-1] if old else None
                 if (isinstance(part, dict) and isinstance(last, dict) and part.get("type") is not None
@@ -3259,7 +3348,7 @@ class _Accumulator:
     def unfinished(self) -> List[Any]:
         return [index for index, state in self._choices.items() if state["finish_reason"] is None]
 
-    def result(self) -> ChatCompletions:
+    def result(self, cls: Type[M] = ChatCompletions) -> M:  # type: ignore[assignment]
         body = _plain(self._top)
         body["object"] = "chat.completion"
         choices = []
@@ -3270,7 +3359,7 @@ class _Accumulator:
             message.setdefault("content", None)
             choices.append(choice)
         body["choices"] = choices
-        return ChatCompletions._from_json(body)
+        return cls._from_json(body)
 
 
 _scan_json = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # (text, index) -> (value, end)
@@ -3279,6 +3368,9 @@ _scan_json = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # (text
 class _ChatStream:
     """What the sync and async streams share: SSE parsing, the step from one event to its
     update, and the answer the updates add up to."""
+
+    _UPDATE: ClassVar[Any] = staticmethod(StreamingChatCompletionsUpdate._from_json)  # an event's object -> update
+    _SKIP_EMPTY: ClassVar[bool] = True  # events with neither choices nor usage are skipped, as the SDK does
 
     def __init__(self, response: Any, max_sse_line_bytes: int, max_sse_event_bytes: int) -> None:
         self._response = response
@@ -3312,7 +3404,7 @@ class _ChatStream:
             inner = obj["error"]
             raise self._error(inner if isinstance(inner, Mapping) else {"message": str(inner)})
         self._final.add(obj)
-        return StreamingChatCompletionsUpdate._from_json(obj) if obj.get("choices") or obj.get("usage") else None
+        return self._UPDATE(obj) if obj.get("choices") or obj.get("usage") or not self._SKIP_EMPTY else None
 
     def _step_end(self) -> None:
         """The body ended before [DONE]: an error unless every choice finished."""
@@ -3830,10 +3922,6 @@ class _EmbeddingsClient(_Client):
         response, _ = yield from self._call("POST", self._PATH, content, call, extra)
         return EmbeddingsResult._from_json((yield from self._json_of(response)))
 
-
-class EmbeddingsClient(_EmbeddingsClient):
-    """Text embeddings: ``embed(input=["text", ...])``."""
-
     def embed(self, body: Any = _UNSET, *, input: Any = _UNSET, dimensions: Optional[int] = None,
               encoding_format: Union[str, EmbeddingEncodingFormat, None] = None,
               input_type: Union[str, EmbeddingInputType, None] = None, model: Optional[str] = None,
@@ -3845,8 +3933,13 @@ class EmbeddingsClient(_EmbeddingsClient):
         return result
 
 
-class ImageEmbeddingsClient(EmbeddingsClient):
-    """Image embeddings: ``embed(input=[ImageEmbeddingInput.load(...), ...])``."""
+class EmbeddingsClient(_EmbeddingsClient):
+    """Text embeddings: ``embed(input=["text", ...])``."""
+
+
+class ImageEmbeddingsClient(_EmbeddingsClient):
+    """Image embeddings: ``embed(input=[ImageEmbeddingInput.load(...), ...])`` (not an
+    EmbeddingsClient, as in the SDK: the two share a base)."""
 
     _PATH, _INPUT = _IMAGE_EMBEDDINGS
 
@@ -3940,16 +4033,20 @@ class AsyncChatCompletionsClient(_AsyncClient, _ChatClient):
         return await self._run(self._complete_op(body, kwargs))
 
 
-class AsyncEmbeddingsClient(_AsyncClient, _EmbeddingsClient):
-    """``await embed(input=[...])``."""
+class _AsyncEmbeddingsClient(_AsyncClient, _EmbeddingsClient):
+    """What the async embeddings clients share: ``await embed(...)``."""
 
-    async def embed(self, body: Any = _UNSET, **kwargs: Any) -> EmbeddingsResult:
+    async def embed(self, body: Any = _UNSET, **kwargs: Any) -> EmbeddingsResult:  # type: ignore[override]
         result: EmbeddingsResult = await self._run(self._embed_op(body, kwargs))
         return result
 
 
-class AsyncImageEmbeddingsClient(AsyncEmbeddingsClient):
-    """``await embed(input=[ImageEmbeddingInput, ...])``."""
+class AsyncEmbeddingsClient(_AsyncEmbeddingsClient):
+    """``await embed(input=[...])``."""
+
+
+class AsyncImageEmbeddingsClient(_AsyncEmbeddingsClient):
+    """``await embed(input=[ImageEmbeddingInput, ...])`` (not an AsyncEmbeddingsClient, as in the SDK)."""
 
     _PATH, _INPUT = _IMAGE_EMBEDDINGS
 
@@ -4555,6 +4652,1310 @@ class PromptTemplate:
         if len(parts) % 2:
             parts.pop()  # a role line with nothing after it
         return [{"role": parts[i].strip().lower(), "content": parts[i + 1].strip()} for i in range(0, len(parts), 2)]
+
+
+# =============================================================================
+# The openai face: OpenAI, AzureOpenAI and their async twins
+# =============================================================================
+# The surface of the ``openai`` package (3.57) over the same transport, plan, SSE parser, stream
+# accumulator, credentials and models: ``import chatclient as openai`` works for it.
+
+class NotGiven:
+    """openai's marker for "not given" (``NOT_GIVEN``): the parameter is not sent."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+class Omit:
+    """openai's ``omit``: the parameter (or a default header) is left out."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "omit"
+
+
+NOT_GIVEN = not_given = NotGiven()
+omit = Omit()
+
+
+def _given(value: Any) -> bool:
+    return not isinstance(value, (NotGiven, Omit))
+
+
+# ---- errors: openai's names and hierarchy -------------------------------------
+
+class OpenAIError(Exception):
+    """Base of the openai face's errors."""
+
+
+class APIError(OpenAIError):
+    """An error about a request: ``message``, ``request``, ``body`` (the decoded error, if any),
+    ``code``, ``param``, ``type``."""
+
+    def __init__(self, message: str, request: Any, *, body: Any) -> None:
+        super().__init__(message)
+        self.message, self.request, self.body = message, request, body
+        if isinstance(body, Mapping):
+            code = body.get("code")
+            self.code: Optional[str] = None if code is None else str(code)
+            param, kind = body.get("param"), body.get("type")
+            self.param: Optional[str] = param if isinstance(param, str) else None
+            self.type: Optional[str] = kind if isinstance(kind, str) else None
+        else:
+            self.code = self.param = self.type = None
+
+
+class APIStatusError(APIError):
+    """The server answered with an error status: ``status_code``, ``response``, ``request_id``."""
+
+    def __init__(self, message: str, *, response: Any, body: Any) -> None:
+        super().__init__(message, response.request, body=body)
+        self.response = response
+        self.status_code: int = response.status_code
+        self.request_id: Optional[str] = response.headers.get("x-request-id")
+
+
+class APIConnectionError(APIError):
+    """Nothing usable was received: the connection failed or broke."""
+
+    def __init__(self, *, message: str = "Connection error.", request: Any) -> None:
+        super().__init__(message, request, body=None)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+    def __init__(self, request: Any) -> None:
+        super().__init__(message="Request timed out.", request=request)
+
+
+class APIResponseValidationError(APIError):
+    """A successful answer whose body is not what was expected."""
+
+    def __init__(self, response: Any, body: Any, *, message: Optional[str] = None) -> None:
+        super().__init__(message or "Data returned by API invalid for expected schema.", response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+
+
+class BadRequestError(APIStatusError):
+    """400."""
+
+
+class AuthenticationError(APIStatusError):
+    """401."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403."""
+
+
+class NotFoundError(APIStatusError):
+    """404."""
+
+
+class ConflictError(APIStatusError):
+    """409."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422."""
+
+
+class RateLimitError(APIStatusError):
+    """429."""
+
+
+class InternalServerError(APIStatusError):
+    """500 and above."""
+
+
+class LengthFinishReasonError(OpenAIError):
+    """A parsed completion was cut at the length limit."""
+
+    def __init__(self, *, completion: Any) -> None:
+        message = "Could not parse response content as the length limit was reached"
+        usage = getattr(completion, "usage", None)
+        super().__init__(message + (" - {}".format(usage) if usage else ""))
+        self.completion = completion
+
+
+class ContentFilterFinishReasonError(OpenAIError):
+    """A parsed completion was stopped by the content filter."""
+
+    def __init__(self, *, completion: Any = None) -> None:
+        super().__init__("Could not parse response content as the request was rejected by the content filter")
+        self.completion = completion
+
+
+_OPENAI_ERROR_BY_STATUS: Dict[int, Type[APIStatusError]] = {
+    400: BadRequestError, 401: AuthenticationError, 403: PermissionDeniedError, 404: NotFoundError,
+    409: ConflictError, 422: UnprocessableEntityError, 429: RateLimitError,
+}
+
+
+def _api_status_error(response: Any, data: bytes) -> APIStatusError:
+    """openai's error for an error status, from the body read: ``Error code: N`` (`` - message``)."""
+    message = "Error code: {}".format(response.status_code)
+    text = data.decode("utf-8", "replace").strip()
+    body: Any = text
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
+        pass
+    else:
+        error = body.get("error", body) if isinstance(body, Mapping) else None
+        said = error.get("message") if isinstance(error, Mapping) else None
+        if isinstance(said, str) and said:
+            message += " - " + said
+    if isinstance(body, Mapping):
+        body = body.get("error", body)
+    status = response.status_code
+    cls = _OPENAI_ERROR_BY_STATUS.get(status, InternalServerError if status >= 500 else APIStatusError)
+    return cls(message, response=response, body=body)
+
+
+def _timed_out(exc: BaseException) -> bool:
+    inner = getattr(exc, "inner_exception", None)
+    return isinstance(inner, socket.timeout) or type(inner).__name__ == "TimeoutError" or \
+        "in time" in str(exc) or "timed out" in str(exc)
+
+
+def _openai_error(exc: BaseException, request: Any) -> BaseException:
+    """The openai face's error for one of chatclient's (the one place they are mapped)."""
+    if not isinstance(exc, AzureError):
+        return exc
+    response = getattr(exc, "response", None)
+    if isinstance(exc, HttpResponseError) and response is not None and response.status_code >= 300 and \
+            not isinstance(exc, DecodeError):
+        return _api_status_error(response, _body_read(response))
+    if isinstance(exc, HttpResponseError):
+        return APIError(exc.message, getattr(response, "request", request), body=None)
+    if _timed_out(exc):
+        return APITimeoutError(request)
+    return APIConnectionError(message="Connection error: {}".format(exc.message), request=request)
+
+
+# ---- responses: openai's types, each a chatclient model (a model is its JSON) ----
+
+class BaseModel(Model):
+    """Base of openai's response types: every key the server sent reads as an attribute (a
+    missing declared field reads None); ``model_dump()``, ``model_dump_json()``, ``to_dict()``,
+    ``to_json()`` as openai's; ``_request_id`` is the response's ``x-request-id``."""
+
+    _request_id: Optional[str] = None
+    _FLOATS: ClassVar[Tuple[str, ...]] = ()  # float fields: whole numbers read as float
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args and (len(args) > 1 or kwargs or not isinstance(args[0], Mapping)):
+            raise TypeError("{}() takes keyword arguments or one mapping".format(type(self).__name__))
+        self.__dict__["_data"] = _to_json(dict(args[0]) if args else kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("_"):
+            data = self.__dict__.get("_data")
+            if data is not None and name in data:
+                return data[name]
+        raise AttributeError("{!r} object has no attribute {!r}".format(type(self).__name__, name))
+
+    @classmethod
+    def model_validate(cls: Type[M], obj: Any, **kwargs: Any) -> M:
+        return cls(obj)
+
+    @classmethod
+    def construct(cls: Type[M], **values: Any) -> M:
+        return cls(values)
+
+    model_construct = construct
+
+    def model_copy(self: M, *, update: Optional[Mapping[str, Any]] = None, deep: bool = False) -> M:
+        data = _to_json(self._data)
+        data.update(_to_json(dict(update or {})))
+        return type(self)._from_json(data)
+
+    def model_dump(self, *, mode: str = "python", include: Any = None, exclude: Any = None, by_alias: bool = False,
+                   exclude_unset: bool = False, exclude_defaults: bool = False, exclude_none: bool = False,
+                   round_trip: bool = False, warnings: Any = True, **kwargs: Any) -> Dict[str, Any]:
+        """Declared fields (None where absent), then the keys the server added; ``exclude_unset``:
+        only what the server sent."""
+        result: Dict[str, Any] = _dump(self, exclude_unset, exclude_none)
+        return result
+
+    def model_dump_json(self, *, indent: Optional[int] = None, exclude_unset: bool = False,
+                        exclude_none: bool = False, **kwargs: Any) -> str:
+        return json.dumps(_dump(self, exclude_unset, exclude_none), indent=indent, ensure_ascii=False,
+                          separators=None if indent is not None else (",", ":"))
+
+    def to_dict(self, *, mode: str = "python", use_api_names: bool = True, exclude_unset: bool = True,
+                exclude_defaults: bool = False, exclude_none: bool = False, warnings: bool = True) -> Dict[str, Any]:
+        """The server's JSON (every key it sent, nulls kept)."""
+        result: Dict[str, Any] = _dump(self, exclude_unset, exclude_none)
+        return result
+
+    def to_json(self, *, indent: Optional[int] = 2, use_api_names: bool = True, exclude_unset: bool = True,
+                exclude_defaults: bool = False, exclude_none: bool = False, warnings: bool = True) -> str:
+        return json.dumps(_dump(self, exclude_unset, exclude_none), indent=indent, ensure_ascii=False,
+                          separators=None if indent is not None else (",", ":"))
+
+
+def _dump(model: BaseModel, unset: bool, none: bool) -> Dict[str, Any]:
+    data = model._data
+    out: Dict[str, Any] = {}
+    for name in model._names:
+        if name in data or not unset:
+            value = _dump_value(getattr(model, name), unset, none)
+            if value is not None or not none:
+                out[name] = value
+    names = model._names
+    for key, value in data.items():
+        if key not in names and (value is not None or not none):
+            out[key] = _to_json(value)
+    return out
+
+
+def _dump_value(value: Any, unset: bool, none: bool) -> Any:
+    if isinstance(value, BaseModel):
+        return _dump(value, unset, none)
+    if isinstance(value, list):
+        return [_dump_value(v, unset, none) for v in value]
+    return _to_json(value)
+
+
+def _as_float(value: Any) -> Any:
+    """A float field's value: whole numbers as float (lists of them too)."""
+    if type(value) is int:
+        return float(value)
+    if type(value) is list:
+        return [float(v) if type(v) is int else v for v in value]
+    return value
+
+
+def _face_model(cls: Type[M]) -> Type[M]:
+    """``_model`` without the dataclass (which would cost a millisecond of import per class): the
+    fields are the class's own annotations, each read through a ``_Field``; whole numbers in the
+    ``_FLOATS`` fields read as float."""
+    made: Any = cls
+    names = []
+    for name in cls.__dict__.get("__annotations__", {}):
+        if not name.startswith("_"):
+            default = cls.__dict__.get(name)
+            kind = default.metadata.get("kind") if isinstance(default, dataclasses.Field) else None
+            setattr(made, name, _Field(name, _as_float if name in made._FLOATS else _converter(kind)))
+            names.append(name)
+    made._names = tuple(names)
+    made._defaults = {}
+    made._from_json = staticmethod(_wrapper(cls))
+    return cls
+
+
+def _wire(value: Any) -> Any:
+    """A request value as openai sends it: its response objects as their ``to_dict()``."""
+    if isinstance(value, BaseModel):
+        return value.to_dict()
+    if isinstance(value, Mapping) and not isinstance(value, Model):
+        return {k: _wire(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_wire(v) for v in value]
+    return value
+
+
+@_face_model
+class CompletionTokensDetails(BaseModel):
+    accepted_prediction_tokens: Optional[int] = None
+    audio_tokens: Optional[int] = None
+    reasoning_tokens: Optional[int] = None
+    rejected_prediction_tokens: Optional[int] = None
+    text_tokens: Optional[int] = None
+
+
+@_face_model
+class PromptTokensDetails(BaseModel):
+    audio_tokens: Optional[int] = None
+    cache_write_tokens: Optional[int] = None
+    cached_tokens: Optional[int] = None
+    image_tokens: Optional[int] = None
+    text_tokens: Optional[int] = None
+
+
+@_face_model
+class CompletionUsage(BaseModel):
+    completion_tokens: Optional[int] = None
+    prompt_tokens: Optional[int] = None
+    total_tokens: Optional[int] = None
+    completion_tokens_details: Optional[CompletionTokensDetails] = _typed(CompletionTokensDetails)
+    prompt_tokens_details: Optional[PromptTokensDetails] = _typed(PromptTokensDetails)
+
+
+@_face_model
+class TopLogprob(BaseModel):
+    token: Optional[str] = None
+    bytes: Optional[List[int]] = None
+    logprob: Optional[float] = None
+    _FLOATS = ("logprob",)
+
+
+@_face_model
+class ChatCompletionTokenLogprob(BaseModel):
+    token: Optional[str] = None
+    bytes: Optional[List[int]] = None
+    logprob: Optional[float] = None
+    top_logprobs: Optional[List[TopLogprob]] = _typed([TopLogprob])
+    _FLOATS = ("logprob",)
+
+
+@_face_model
+class ChoiceLogprobs(BaseModel):
+    content: Optional[List[ChatCompletionTokenLogprob]] = _typed([ChatCompletionTokenLogprob])
+    refusal: Optional[List[ChatCompletionTokenLogprob]] = _typed([ChatCompletionTokenLogprob])
+
+
+@_face_model
+class Function(BaseModel):
+    """A tool call's function: ``name`` and ``arguments`` (a JSON string)."""
+
+    arguments: Optional[str] = None
+    name: Optional[str] = None
+
+
+@_face_model
+class ChatCompletionMessageToolCall(BaseModel):
+    """A function tool call in a message (openai's ChatCompletionMessageFunctionToolCall)."""
+
+    id: Optional[str] = None
+    function: Optional[Function] = _typed(Function)
+    type: Optional[str] = None
+
+
+ChatCompletionMessageFunctionToolCall = ChatCompletionMessageToolCall
+
+
+@_face_model
+class ChatCompletionMessage(BaseModel):
+    """The message of a choice: ``content``, ``refusal``, ``role``, ``tool_calls``, ... and every
+    key the server added (``reasoning_content``, ...)."""
+
+    content: Optional[str] = None
+    refusal: Optional[str] = None
+    role: Optional[str] = None
+    annotations: Optional[List[Any]] = None
+    audio: Optional[Any] = None
+    function_call: Optional[Function] = _typed(Function)
+    tool_calls: Optional[List[ChatCompletionMessageToolCall]] = _typed([ChatCompletionMessageToolCall])
+
+
+@_face_model
+class Choice(BaseModel):
+    finish_reason: Optional[str] = None
+    index: Optional[int] = None
+    logprobs: Optional[ChoiceLogprobs] = _typed(ChoiceLogprobs)
+    message: Optional[ChatCompletionMessage] = _typed(ChatCompletionMessage)
+
+
+@_face_model
+class ChatCompletion(BaseModel):
+    """A chat completion, as openai returns it."""
+
+    id: Optional[str] = None
+    choices: Optional[List[Choice]] = _typed([Choice])
+    created: Optional[int] = None
+    model: Optional[str] = None
+    object: Optional[str] = None
+    metadata: Optional[Dict[str, str]] = None
+    moderation: Optional[Any] = None
+    service_tier: Optional[str] = None
+    system_fingerprint: Optional[str] = None
+    usage: Optional[CompletionUsage] = _typed(CompletionUsage)
+
+
+@_face_model
+class ChoiceDeltaFunctionCall(BaseModel):
+    arguments: Optional[str] = None
+    name: Optional[str] = None
+
+
+@_face_model
+class ChoiceDeltaToolCallFunction(BaseModel):
+    arguments: Optional[str] = None
+    name: Optional[str] = None
+
+
+@_face_model
+class ChoiceDeltaToolCall(BaseModel):
+    index: Optional[int] = None
+    id: Optional[str] = None
+    function: Optional[ChoiceDeltaToolCallFunction] = _typed(ChoiceDeltaToolCallFunction)
+    type: Optional[str] = None
+
+
+@_face_model
+class ChoiceDelta(BaseModel):
+    audio: Optional[Any] = None
+    content: Optional[str] = None
+    function_call: Optional[ChoiceDeltaFunctionCall] = _typed(ChoiceDeltaFunctionCall)
+    refusal: Optional[str] = None
+    role: Optional[str] = None
+    tool_calls: Optional[List[ChoiceDeltaToolCall]] = _typed([ChoiceDeltaToolCall])
+
+
+@_face_model
+class ChunkChoice(BaseModel):
+    """A choice of a ChatCompletionChunk (openai's ``chat_completion_chunk.Choice``)."""
+
+    delta: Optional[ChoiceDelta] = _typed(ChoiceDelta)
+    index: Optional[int] = None
+    finish_reason: Optional[str] = None
+    logprobs: Optional[ChoiceLogprobs] = _typed(ChoiceLogprobs)
+
+
+@_face_model
+class ChatCompletionChunk(BaseModel):
+    """One event of a streamed chat completion, as openai yields it."""
+
+    id: Optional[str] = None
+    choices: Optional[List[ChunkChoice]] = _typed([ChunkChoice])
+    created: Optional[int] = None
+    model: Optional[str] = None
+    object: Optional[str] = None
+    moderation: Optional[Any] = None
+    obfuscation: Optional[str] = None
+    service_tier: Optional[str] = None
+    system_fingerprint: Optional[str] = None
+    usage: Optional[CompletionUsage] = _typed(CompletionUsage)
+
+
+@_face_model
+class Embedding(BaseModel):
+    """One embedding: ``embedding`` (floats, or the base64 string when asked for), ``index``."""
+
+    embedding: Union[List[float], str, None] = None
+    index: Optional[int] = None
+    object: Optional[str] = None
+    _FLOATS = ("embedding",)
+
+
+@_face_model
+class EmbeddingUsage(BaseModel):
+    prompt_tokens: Optional[int] = None
+    total_tokens: Optional[int] = None
+
+
+@_face_model
+class CreateEmbeddingResponse(BaseModel):
+    """The answer to ``embeddings.create``."""
+
+    data: Optional[List[Embedding]] = _typed([Embedding])
+    model: Optional[str] = None
+    object: Optional[str] = None
+    usage: Optional[EmbeddingUsage] = _typed(EmbeddingUsage)
+
+
+@_face_model
+class ModelObject(BaseModel):
+    """An entry of the model list (openai's ``types.Model``; that name is chatclient's model base)."""
+
+    id: Optional[str] = None
+    created: Optional[int] = None
+    object: Optional[str] = None
+    owned_by: Optional[str] = None
+    shutdown_date: Optional[str] = None
+
+
+@_face_model
+class ModelDeleted(BaseModel):
+    id: Optional[str] = None
+    deleted: Optional[bool] = None
+    object: Optional[str] = None
+
+
+# ---- streams: the SDK face's streams, yielding every chunk and raising openai's errors ----
+
+def _stream_error(body: Mapping[str, Any], request: Any) -> APIError:
+    said = body.get("message")
+    return APIError(said if isinstance(said, str) and said else "An error occurred during streaming", request,
+                    body=body)
+
+
+class Stream(StreamingChatCompletions):
+    """``for chunk in stream``: every ChatCompletionChunk (but ``[DONE]``); a context manager,
+    ``close()`` drops the connection at once; ``response`` is the HTTP response."""
+
+    _UPDATE = staticmethod(ChatCompletionChunk._from_json)
+    _SKIP_EMPTY = False
+
+    def __init__(self, response: Any, **kwargs: Any) -> None:
+        super().__init__(response, **kwargs)
+        self.response = response
+        self._updates = self._mapped(self._updates)
+
+    def __class_getitem__(cls, item: Any) -> Any:  # Stream[ChatCompletionChunk] in annotations read at run time
+        return cls
+
+    def _mapped(self, updates: Any) -> Any:
+        try:
+            yield from updates
+        except AzureError as exc:
+            raise _openai_error(exc, getattr(self.response, "request", None)) from exc
+
+    def _error(self, body: Mapping[str, Any]) -> Any:
+        return _stream_error(body, getattr(self.response, "request", None))
+
+    def get_final_completion(self) -> ChatCompletion:  # type: ignore[override]
+        """The ChatCompletion the chunks add up to (reading the rest of the stream first)."""
+        for _ in self:
+            pass
+        return self._final.result(ChatCompletion)
+
+    def __enter__(self) -> Stream:
+        return self
+
+
+class AsyncStream(AsyncStreamingChatCompletions):
+    """``async for chunk in stream``: as ``Stream``, on the event loop."""
+
+    _UPDATE = staticmethod(ChatCompletionChunk._from_json)
+    _SKIP_EMPTY = False
+
+    def __init__(self, response: Any, **kwargs: Any) -> None:
+        super().__init__(response, **kwargs)
+        self.response = response
+        self._updates = self._mapped(self._updates)
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        return cls
+
+    async def _mapped(self, updates: Any) -> Any:
+        try:
+            async for update in updates:
+                yield update
+        except AzureError as exc:
+            raise _openai_error(exc, getattr(self.response, "request", None)) from exc
+        finally:
+            await updates.aclose()
+
+    def _error(self, body: Mapping[str, Any]) -> Any:
+        return _stream_error(body, getattr(self.response, "request", None))
+
+    async def get_final_completion(self) -> ChatCompletion:  # type: ignore[override]
+        """The ChatCompletion the chunks add up to (reading the rest of the stream first)."""
+        async for _ in self:
+            pass
+        return self._final.result(ChatCompletion)
+
+    async def __aenter__(self) -> AsyncStream:
+        return self
+
+
+# ---- the I/O of the face's operations: two steps, as the SDK face's --------------
+
+def _face_json(response: Any) -> Any:
+    """The decoded JSON of a successful response; else openai's error for its status."""
+    try:
+        data = yield from response._read_all()
+    except ServiceResponseError:
+        if 200 <= response.status_code < 300:
+            raise
+        data = b""
+    if not 200 <= response.status_code < 300:
+        raise _api_status_error(response, data)
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        raise APIResponseValidationError(response, data.decode("utf-8", "replace"),
+                                         message="the response body is not valid JSON (Content-Type: {})".format(
+                                             response.headers.get("Content-Type"))) from None
+
+
+class _Core:
+    """What the face's operations are sent with: the pool of connections (and so the shell that
+    carries out their steps), the auth hook and the origin it may be sent to.  Copies of a client
+    (``with_options``) share it."""
+
+    def __init__(self, pool: _Pool, auth: Optional[AuthHook], origin: Tuple[str, str, int]) -> None:
+        self.pool, self.auth, self.origin = pool, auth, origin
+
+
+# ---- auth: a key, a token, or a token provider called on every attempt -----------
+
+class _FaceAuth:
+    """Auth hook of the face: ``header`` set to ``prefix + secret()`` on every attempt (a
+    provider is called each time, retries included); a header the caller set wins."""
+
+    def __init__(self, header: str, prefix: str, secret: Callable[[], Any], what: str) -> None:
+        self._header, self._prefix, self._secret, self._what = header, prefix, secret, what
+        self._pending: Any = None  # the value the asyncio shell took for this attempt, on the loop
+
+    def __call__(self, request: HttpRequest) -> None:
+        value, self._pending = self._pending, None
+        if value is None:
+            value = self._secret()
+        if hasattr(value, "__await__"):
+            getattr(value, "close", lambda: None)()
+            raise TypeError("{} returned an awaitable: use it with the async client".format(self._what))
+        if not isinstance(value, str) or not value:
+            raise ValueError("Expected `{}` to return a non-empty string.".format(self._what))
+        request.headers[self._header] = self._prefix + _check_secret(value, "the " + self._what)
+
+    async def _refresh_async(self, url: str) -> None:
+        """For the async clients, right before each attempt's hook: an async provider is awaited here."""
+        value = self._secret()
+        self._pending = (await value) if hasattr(value, "__await__") else value
+
+    def __repr__(self) -> str:
+        return "_FaceAuth(header={!r}, <redacted>)".format(self._header)
+
+
+def _token_provider(provider: Any) -> Callable[[], Any]:
+    """``azure_ad_token_provider``: a function returning a token, or any chatclient credential
+    (``DefaultAzureCredential``, ...), asked for the Azure OpenAI scope (and cached by it)."""
+    if callable(getattr(provider, "get_token", None)):
+        bearer = BearerTokenAuth(provider, *_COGNITIVE_SCOPES)
+        return bearer._current_token
+    if not callable(provider):
+        raise TypeError("azure_ad_token_provider must be a function that returns a token, or a credential "
+                        "with get_token(), not {}".format(type(provider).__name__))
+    result: Callable[[], Any] = provider
+    return result
+
+
+def _secret_source(secret: Any, what: str) -> Callable[[], Any]:
+    """A key or token as the function the auth hook calls: a function as it is, a string checked
+    now (it must fit in a header; it is never echoed)."""
+    if callable(secret):
+        result: Callable[[], Any] = secret
+        return result
+    if not isinstance(secret, str):
+        raise TypeError("{} must be a str or a function that returns one, not {}".format(what, type(secret).__name__))
+    checked = _check_secret(secret, "the " + what)
+    return lambda: checked
+
+
+def get_bearer_token_provider(credential: Any, *scopes: str) -> Callable[[], str]:
+    """azure.identity's helper: a function returning a current token of ``credential`` for ``scopes``."""
+    bearer = BearerTokenAuth(credential, *scopes)
+    return bearer._current_token
+
+
+# ---- requests: URLs, queries, headers, bodies as openai builds them --------------
+
+class Timeout:
+    """openai's ``Timeout`` (httpx's): ``Timeout(20.0, connect=5.0)``; None means no limit."""
+
+    _UNSET_TIMEOUT: Any = object()
+
+    def __init__(self, timeout: Optional[float] = _UNSET_TIMEOUT, *, connect: Optional[float] = _UNSET_TIMEOUT,
+                 read: Optional[float] = _UNSET_TIMEOUT, write: Optional[float] = _UNSET_TIMEOUT,
+                 pool: Optional[float] = _UNSET_TIMEOUT) -> None:
+        if timeout is self._UNSET_TIMEOUT and self._UNSET_TIMEOUT in (connect, read, write, pool):
+            raise ValueError("Timeout needs a default (Timeout(10.0)) or all four of connect, read, write, pool")
+        unset = self._UNSET_TIMEOUT
+        self.connect: Optional[float] = timeout if connect is unset else connect
+        self.read: Optional[float] = timeout if read is unset else read
+        self.write: Optional[float] = timeout if write is unset else write
+        self.pool: Optional[float] = timeout if pool is unset else pool
+
+    def __repr__(self) -> str:
+        return "Timeout(connect={}, read={}, write={}, pool={})".format(self.connect, self.read, self.write, self.pool)
+
+
+_DEFAULT_TIMEOUT = {"read_timeout": 600.0, "connection_timeout": 5.0}  # openai's: 600 s, 5 s to connect
+_NO_TIMEOUT = 604800.0
+
+
+def _timeouts(timeout: Any) -> Dict[str, float]:
+    """The transport settings for openai's ``timeout``: seconds (all phases), None (none), or an
+    object with ``connect`` and ``read`` (an ``httpx.Timeout``)."""
+    if timeout is None:
+        return {"read_timeout": _NO_TIMEOUT, "connection_timeout": _NO_TIMEOUT}
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
+        return {"read_timeout": float(timeout), "connection_timeout": float(timeout)}
+    if hasattr(timeout, "read") and hasattr(timeout, "connect"):
+        read, connect = timeout.read, timeout.connect
+        return {"read_timeout": _NO_TIMEOUT if read is None else float(read),
+                "connection_timeout": _NO_TIMEOUT if connect is None else float(connect)}
+    raise TypeError("timeout must be seconds, None or an object with connect and read, not {}".format(
+        type(timeout).__name__))
+
+
+def _query_pairs(key: str, value: Any) -> List[Tuple[str, str]]:
+    """openai's query encoding: booleans as true/false, lists as key[]=..., objects as key[sub]=..."""
+    if value is None or not _given(value):
+        return []
+    if isinstance(value, bool):
+        return [(key, "true" if value else "false")]
+    if isinstance(value, (list, tuple)):
+        return [pair for v in value for pair in _query_pairs(key + "[]", v)]
+    if isinstance(value, Mapping):
+        return [pair for k, v in value.items() for pair in _query_pairs("{}[{}]".format(key, k), v)]
+    return [(key, str(value))]
+
+
+def _query_string(*queries: Optional[Mapping[str, Any]]) -> str:
+    merged: Dict[str, Any] = {}
+    for query in queries:
+        merged.update(query or {})
+    pairs = [pair for key, value in merged.items() for pair in _query_pairs(key, value)]
+    return urlencode(pairs, quote_via=quote)
+
+
+def _path_segment(value: str) -> str:
+    """A value in a URL path, as openai puts it there: percent-encoded but for RFC 3986's pchar
+    (so ``meta/llama-3`` is ``meta%2Fllama-3``, ``ft:gpt-4o`` stays); ``.`` and ``..`` refused."""
+    segment = quote(value, safe="!$&'()*+,;=:@")
+    if re.fullmatch(r"(?:\.|%2[eE]){1,2}", segment):
+        raise ValueError("{!r} cannot be a path segment".format(value))
+    return segment
+
+
+def _check_params(call: Mapping[str, Any], known: Sequence[str], required: Sequence[str], what: str) -> None:
+    for name in call:
+        if name not in known:
+            raise TypeError("{}() got an unexpected keyword argument {!r}".format(what, name))
+    for name in required:
+        if name not in call or not _given(call[name]):
+            raise TypeError("{}() missing required keyword argument: {!r}".format(what, name))
+
+
+def _body_of(call: Mapping[str, Any], order: Sequence[str], extra_body: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    """The JSON body: the given parameters in openai's order (None sent as null, NOT_GIVEN and
+    omit left out), then ``extra_body`` on top."""
+    body = {name: _wire(call[name]) for name in order if name in call and _given(call[name])}
+    if extra_body:
+        body.update(_wire(dict(extra_body)))
+    return body
+
+
+_CALL_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+# chat.completions.create's parameters, in the order openai puts them in the body.
+_CHAT_PARAMS = (
+    "model", "stream", "service_tier", "messages", "audio", "frequency_penalty", "function_call", "functions",
+    "logit_bias", "logprobs", "max_completion_tokens", "max_tokens", "metadata", "modalities", "moderation", "n",
+    "parallel_tool_calls", "prediction", "presence_penalty", "prompt_cache_key", "prompt_cache_options",
+    "prompt_cache_retention", "reasoning_effort", "response_format", "safety_identifier", "seed", "stop", "store",
+    "stream_options", "temperature", "tool_choice", "tools", "top_logprobs", "top_p", "user", "verbosity",
+    "web_search_options")
+_EMBEDDING_PARAMS = ("model", "input", "user", "dimensions", "encoding_format")
+# Paths served under an Azure deployment (/openai/deployments/{model}/...).
+_DEPLOYMENT_PATHS = frozenset(("/completions", "/chat/completions", "/embeddings", "/audio/transcriptions",
+                               "/audio/translations", "/audio/speech", "/images/generations", "/images/edits"))
+
+
+class _RawResponse:
+    """``with_raw_response``: the HTTP response (``headers``, ``status_code``, ``http_request``,
+    ``request_id``) and ``parse()``, the object the call would have returned."""
+
+    def __init__(self, response: Any, parsed: Any) -> None:
+        self.http_response, self._parsed = response, parsed
+        self.headers: CaseInsensitiveDict = response.headers
+        self.status_code: int = response.status_code
+        self.http_request = response.request
+        self.request_id: Optional[str] = response.headers.get("x-request-id")
+        self.retries_taken = 0
+
+    @property
+    def content(self) -> bytes:
+        return _body_read(self.http_response)
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+    def parse(self, *, to: Any = None) -> Any:
+        return self._parsed
+
+    @property
+    def url(self) -> str:
+        return str(self.http_request.url)
+
+    def __repr__(self) -> str:
+        return "<APIResponse [{}] type={}>".format(self.status_code, type(self._parsed).__name__)
+
+
+# ---- the resources: each method written once, for the blocking and the async clients ----
+
+@_face_model
+class SyncPage(BaseModel):
+    """A list answer (``data``, ``object``), iterable over its items; there is no next page."""
+
+    data: Optional[List[ModelObject]] = _typed([ModelObject])
+    object: Optional[str] = None
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.data or [])
+
+    def __class_getitem__(cls, item: Any) -> Any:  # SyncPage[Model] in annotations read at run time
+        return cls
+
+    def has_next_page(self) -> bool:
+        return False
+
+    def next_page_info(self) -> None:
+        return None
+
+    def iter_pages(self) -> Iterator[SyncPage]:
+        yield self
+
+
+class AsyncPage(SyncPage):
+    """``async for`` over a list answer's items."""
+
+    async def __aiter__(self) -> AsyncIterator[Any]:
+        for item in self.data or []:
+            yield item
+
+
+class _AsyncPager:
+    """What async ``models.list()`` returns: awaited, the page; ``async for``, its items."""
+
+    def __init__(self, pending: Any) -> None:
+        self._pending = pending
+
+    def __await__(self) -> Any:
+        return self._pending.__await__()
+
+    async def __aiter__(self) -> AsyncIterator[Any]:
+        page = await self._pending
+        for item in page:
+            yield item
+
+
+def _decoded_embeddings(obj: Dict[str, Any]) -> CreateEmbeddingResponse:
+    """openai's default: the base64 vectors asked for, decoded into lists of floats (float32)."""
+    data = obj.get("data")
+    if not data:
+        raise ValueError("No embedding data received")
+    import array
+    import base64
+    for item in data:
+        if isinstance(item, dict) and isinstance(item.get("embedding"), str):
+            vector = array.array("f", base64.b64decode(item["embedding"]))
+            if sys.byteorder == "big":
+                vector.byteswap()
+            item["embedding"] = vector.tolist()
+    return CreateEmbeddingResponse._from_json(obj)
+
+
+class _Resource:
+    """A group of operations of a client; ``with_raw_response`` returns the same group whose
+    calls return the raw response (``headers``, ``request_id``, ``parse()``)."""
+
+    def __init__(self, client: Any, raw: bool = False) -> None:
+        self._client, self._raw = client, raw
+
+    @property
+    def with_raw_response(self: T) -> T:
+        return type(self)(self._client, True)  # type: ignore[call-arg,attr-defined]
+
+    def _call(self, method: str, path: str, body: Optional[Dict[str, Any]], call: Mapping[str, Any],
+              parse: Callable[[Any], Any], stream: bool = False) -> Any:
+        return self._client._run(self._client._operation(method, path, body, call, parse, stream, self._raw))
+
+
+class Completions(_Resource):
+    """``client.chat.completions``."""
+
+    def create(self, **params: Any) -> Any:
+        """A chat completion (``stream=True``: a Stream of ChatCompletionChunk); every parameter openai
+        documents is sent as given (None as null), plus ``extra_headers``, ``extra_query``,
+        ``extra_body`` and ``timeout``."""
+        _check_params(params, _CHAT_PARAMS + _CALL_OPTIONS, ("messages", "model"), "create")
+        if isinstance(params.get("response_format"), type):
+            raise TypeError("You tried to pass a class to `chat.completions.create()`; you must use "
+                            "`chat.completions.parse()` instead")
+        body = _body_of(params, _CHAT_PARAMS, params.get("extra_body"))
+        return self._call("POST", "/chat/completions", body, params, ChatCompletion._from_json,
+                          stream=params.get("stream") is True)
+
+
+class Chat:
+    """``client.chat``."""
+
+    def __init__(self, client: Any) -> None:
+        self.completions = Completions(client)
+
+
+class Embeddings(_Resource):
+    """``client.embeddings``."""
+
+    def create(self, **params: Any) -> Any:
+        """Embeddings for ``input``.  Without ``encoding_format``, asks for base64 and decodes it
+        into lists of floats, as openai does; ``"base64"`` returns the strings untouched."""
+        _check_params(params, _EMBEDDING_PARAMS + _CALL_OPTIONS, ("input", "model"), "create")
+        body = _body_of(params, _EMBEDDING_PARAMS, None)
+        decode = not _given(params.get("encoding_format", NOT_GIVEN))
+        if decode:
+            body["encoding_format"] = "base64"
+        body.update(_wire(dict(params.get("extra_body") or {})))
+        return self._call("POST", "/embeddings", body, params,
+                          _decoded_embeddings if decode else CreateEmbeddingResponse._from_json)
+
+
+class Models(_Resource):
+    """``client.models``: ``list()``, ``retrieve(id)``, ``delete(id)``."""
+
+    def list(self, **call: Any) -> Any:
+        _check_params(call, _CALL_OPTIONS, (), "list")
+        page = AsyncPage._from_json if self._client._ASYNC else SyncPage._from_json
+        result = self._call("GET", "/models", None, call, page)
+        return _AsyncPager(result) if self._client._ASYNC else result
+
+    def retrieve(self, model: str, **call: Any) -> Any:
+        _check_params(call, _CALL_OPTIONS, (), "retrieve")
+        return self._call("GET", self._path(model), None, call, ModelObject._from_json)
+
+    def delete(self, model: str, **call: Any) -> Any:
+        _check_params(call, _CALL_OPTIONS, (), "delete")
+        return self._call("DELETE", self._path(model), None, call, ModelDeleted._from_json)
+
+    @staticmethod
+    def _path(model: Any) -> str:
+        if not isinstance(model, str) or not model:
+            raise ValueError("Expected a non-empty value for `model` but received {!r}".format(model))
+        return "/models/" + _path_segment(model)
+
+
+# ---- the clients ------------------------------------------------------------------
+
+_TRANSPORT_SETTINGS = ("connection_verify", "ssl_context", "connection_limit")
+
+
+class _FaceClient:
+    """What OpenAI, AzureOpenAI and their async twins share: settings, headers, URLs and the
+    operation every resource method runs (blocking or on the event loop)."""
+
+    _ASYNC: ClassVar[bool] = False
+    _SHELL: ClassVar[Any] = _BLOCKING
+    _STREAM_CLS: ClassVar[Any] = Stream
+    _NAME: ClassVar[str] = "OpenAI"
+
+    api_key: str
+    organization: Optional[str]
+    project: Optional[str]
+    _core: _Core
+
+    def __init__(self, *, api_key: Union[str, Callable[[], str], None] = None, organization: Optional[str] = None,
+                 project: Optional[str] = None, webhook_secret: Optional[str] = None, base_url: Optional[str] = None,
+                 websocket_base_url: Optional[str] = None, timeout: Any = NOT_GIVEN, max_retries: int = 2,
+                 default_headers: Optional[Mapping[str, str]] = None,
+                 default_query: Optional[Mapping[str, Any]] = None, http_client: Any = None,
+                 _strict_response_validation: bool = False, **kwargs: Any) -> None:
+        """As openai's: ``api_key`` or ``OPENAI_API_KEY``, ``base_url`` or ``OPENAI_BASE_URL``
+        (default ``https://api.openai.com/v1``), ``organization``/``OPENAI_ORG_ID``,
+        ``project``/``OPENAI_PROJECT_ID``, ``timeout`` (600 s, 5 s to connect), ``max_retries`` (2)."""
+        if api_key is None:
+            api_key = os.environ.get("OPENAI_API_KEY")
+        if not api_key:
+            raise OpenAIError("Missing credentials. Please pass an `api_key`, or set the `OPENAI_API_KEY` "
+                              "environment variable.")
+        if base_url is None:
+            base_url = os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+        secret: Callable[[], Any] = _secret_source(api_key, "api_key")
+        self.api_key = api_key if isinstance(api_key, str) else ""
+        self._setup(_FaceAuth("Authorization", "Bearer ", secret, "api_key"), base_url, dict(
+            api_key=api_key, organization=organization, project=project, webhook_secret=webhook_secret,
+            base_url=base_url, websocket_base_url=websocket_base_url, timeout=timeout, max_retries=max_retries,
+            default_headers=default_headers, default_query=default_query, http_client=http_client), kwargs)
+
+    def _setup(self, auth: AuthHook, base_url: str, init: Dict[str, Any], kwargs: Dict[str, Any]) -> None:
+        """The rest of the constructor: ``init`` holds the arguments ``copy()`` starts from."""
+        if init.get("http_client") is not None:
+            raise TypeError("http_client is not supported: chatclient has its own transport (connection_verify=, "
+                            "ssl_context=, connection_limit= configure it)")
+        for name in kwargs:
+            if name not in _TRANSPORT_SETTINGS:
+                raise TypeError("{}() got an unexpected keyword argument {!r}".format(type(self).__name__, name))
+        if init.get("organization") is None:
+            init["organization"] = os.environ.get("OPENAI_ORG_ID")
+        if init.get("project") is None:
+            init["project"] = os.environ.get("OPENAI_PROJECT_ID")
+        self._init = dict(init, **kwargs)
+        self.organization, self.project = init["organization"], init["project"]
+        self.webhook_secret = init.get("webhook_secret") or os.environ.get("OPENAI_WEBHOOK_SECRET")
+        self.websocket_base_url = init.get("websocket_base_url")
+        self.base_url = base_url
+        timeout, max_retries = init["timeout"], init["max_retries"]
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+            raise ValueError("max_retries must be a whole number >= 0, not {!r}".format(max_retries))
+        self.timeout: Any = 600.0 if not _given(timeout) else timeout
+        self.max_retries = max_retries
+        self._options = _Options().updated(dict(
+            _timeouts(timeout) if _given(timeout) else _DEFAULT_TIMEOUT,
+            retry_policy="openai", retry_total=max_retries))
+        self._custom_headers: Dict[str, Any] = dict(init.get("default_headers") or {})
+        self._custom_query: Dict[str, Any] = dict(init.get("default_query") or {})
+        self._user_agent = "{}/Python {}".format(self._NAME, _USER_AGENT)
+        pool = _Pool(self._SHELL, kwargs.get("connection_verify", True), kwargs.get("ssl_context"),
+                     limit=kwargs.get("connection_limit", 100))
+        self._core = _Core(pool, auth, _origin(self._base_url))
+        self.chat = Chat(self)
+        self.embeddings = Embeddings(self)
+        self.models = Models(self)
+
+    @property
+    def base_url(self) -> str:
+        """The base URL, ending with ``/``."""
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, url: str) -> None:
+        if not isinstance(url, str):
+            raise TypeError("base_url must be a str, not {}".format(type(url).__name__))
+        _split_url(url)
+        self._base_url = url if url.endswith("/") else url + "/"
+
+    @property
+    def default_headers(self) -> Dict[str, str]:
+        headers = {"Accept": "application/json", "Content-Type": "application/json", "User-Agent": self._user_agent}
+        if self.organization is not None:
+            headers["OpenAI-Organization"] = self.organization
+        if self.project is not None:
+            headers["OpenAI-Project"] = self.project
+        headers.update(self._custom_headers)
+        return headers
+
+    @property
+    def default_query(self) -> Dict[str, Any]:
+        return dict(self._custom_query)
+
+    # -- requests ----------------------------------------------------------------
+    def _url(self, path: str, body: Optional[Mapping[str, Any]]) -> str:
+        return self._base_url + path.lstrip("/")
+
+    def _request(self, method: str, path: str, body: Optional[Dict[str, Any]],
+                 call: Mapping[str, Any]) -> Tuple[HttpRequest, _Options]:
+        """One request as openai builds it, and its transport settings (the call's ``timeout``)."""
+        options = self._options
+        timeout = call.get("timeout", NOT_GIVEN)
+        if _given(timeout):
+            options = options.updated(_timeouts(timeout))
+        url = self._url(path, body)
+        query = _query_string(self._custom_query, call.get("extra_query"))
+        request = HttpRequest(method, url + ("&" if "?" in url else "?") + query if query else url)
+        h = request.headers
+        h["Accept"] = "application/json"
+        if body is not None or method != "GET":  # as openai: a DELETE without a body says JSON too
+            h["Content-Type"] = "application/json"
+        h["User-Agent"] = self._user_agent
+        if self.organization is not None:
+            h["OpenAI-Organization"] = self.organization
+        if self.project is not None:
+            h["OpenAI-Project"] = self.project
+        for headers in (self._custom_headers, call.get("extra_headers")):
+            for name, value in (headers or {}).items():
+                if _given(value):
+                    h[name] = value
+                else:
+                    h.pop(name, None)
+        if body is not None:
+            request.content = json.dumps(body, default=_json_default, separators=(",", ":"),
+                                         ensure_ascii=False).encode("utf-8")
+        return request, options
+
+    def _operation(self, method: str, path: str, body: Optional[Dict[str, Any]], call: Mapping[str, Any],
+                   parse: Callable[[Any], Any], stream: bool, raw: bool) -> Any:
+        """Every resource method: send, then the parsed answer (or the stream), or the raw response."""
+        request, options = self._request(method, path, body, call)
+        core = self._core
+        try:
+            response = yield from _send(core.pool, request, options, core.auth, core.origin)
+            if stream:
+                if not 200 <= response.status_code < 300:
+                    yield from _face_json(response)  # raises the error the status is
+                result = self._STREAM_CLS(response, max_sse_line_bytes=options.max_sse_line_bytes,
+                                          max_sse_event_bytes=options.max_sse_event_bytes)
+            else:
+                obj = yield from _face_json(response)
+                if not isinstance(obj, dict):
+                    raise APIResponseValidationError(response, obj, message="the response body is not a JSON object")
+                result = parse(obj)
+                object.__setattr__(result, "_request_id", response.headers.get("x-request-id"))
+        except AzureError as exc:  # chatclient's errors leave as openai's, mapped in one place
+            raise _openai_error(exc, request) from exc
+        return _RawResponse(response, result) if raw else result
+
+    def _run(self, operation: Any) -> Any:
+        """Carries out an operation with the client's shell (for the async clients: an awaitable)."""
+        return self._SHELL.run(operation)
+
+    # -- copies --------------------------------------------------------------------
+    def copy(self: T, *, default_headers: Optional[Mapping[str, str]] = None,
+             set_default_headers: Optional[Mapping[str, str]] = None, default_query: Optional[Mapping[str, Any]] = None,
+             set_default_query: Optional[Mapping[str, Any]] = None, **changes: Any) -> T:
+        """A new client with the same options but ``changes`` (sharing the connections)."""
+        this: Any = self
+        init = dict(this._init)
+        if default_headers is not None and set_default_headers is not None:
+            raise ValueError("The `default_headers` and `set_default_headers` arguments are mutually exclusive")
+        if default_query is not None and set_default_query is not None:
+            raise ValueError("The `default_query` and `set_default_query` arguments are mutually exclusive")
+        init["default_headers"] = dict(set_default_headers) if set_default_headers is not None else \
+            dict(this._custom_headers, **(default_headers or {}))
+        init["default_query"] = dict(set_default_query) if set_default_query is not None else \
+            dict(this._custom_query, **(default_query or {}))
+        this._copy_changes(init, changes)
+        for name, value in changes.items():
+            if name not in init:
+                raise TypeError("copy() got an unexpected keyword argument {!r}".format(name))
+            if value is not None and _given(value) or (name == "timeout" and value is None):
+                init[name] = value
+        new: Any = type(self)(**init)
+        new._core.pool = this._core.pool  # the same connections, as openai shares its http client
+        return new  # type: ignore[no-any-return]
+
+    with_options = copy
+
+    def _copy_changes(self, init: Dict[str, Any], changes: Dict[str, Any]) -> None:
+        """Adjusts ``init`` for a copy (Azure: a new credential replaces the others)."""
+
+    def __repr__(self) -> str:
+        return "<{} base_url={!r}>".format(type(self).__name__, self._base_url)
+
+
+class OpenAI(_FaceClient):
+    """openai's ``OpenAI`` client: ``client.chat.completions.create(...)``, ``client.embeddings``,
+    ``client.models``; ``close()`` and a context manager."""
+
+    def close(self) -> None:
+        self._core.pool.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class AsyncOpenAI(_FaceClient):
+    """openai's ``AsyncOpenAI``: the same resources, each call awaited; ``async with``."""
+
+    _ASYNC = True
+    _SHELL = _ASYNCIO
+    _STREAM_CLS = AsyncStream
+    _NAME = "AsyncOpenAI"
+
+    async def close(self) -> None:
+        self._core.pool.close()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+
+class _Azure(_FaceClient):
+    """What AzureOpenAI and AsyncAzureOpenAI add: Azure's credentials, ``api-version`` and
+    deployment routing."""
+
+    def __init__(self, *, api_version: Optional[str] = None, azure_endpoint: Optional[str] = None,
+                 azure_deployment: Optional[str] = None, api_key: Union[str, Callable[[], str], None] = None,
+                 azure_ad_token: Optional[str] = None, azure_ad_token_provider: Any = None,
+                 organization: Optional[str] = None, project: Optional[str] = None,
+                 webhook_secret: Optional[str] = None, websocket_base_url: Optional[str] = None,
+                 base_url: Optional[str] = None, timeout: Any = NOT_GIVEN, max_retries: int = 2,
+                 default_headers: Optional[Mapping[str, str]] = None,
+                 default_query: Optional[Mapping[str, Any]] = None, http_client: Any = None,
+                 _strict_response_validation: bool = False, **kwargs: Any) -> None:
+        """As openai's: ``api_key``/``AZURE_OPENAI_API_KEY`` (header ``api-key``), or
+        ``azure_ad_token``/``AZURE_OPENAI_AD_TOKEN`` or ``azure_ad_token_provider`` (a function, or any
+        chatclient credential) as ``Authorization: Bearer``; ``api_version``/``OPENAI_API_VERSION``;
+        ``azure_endpoint``/``AZURE_OPENAI_ENDPOINT`` and ``azure_deployment``, or a ``base_url``."""
+        if sum(x is not None for x in (api_key, azure_ad_token, azure_ad_token_provider)) > 1:
+            raise OpenAIError("The `api_key`, `azure_ad_token` and `azure_ad_token_provider` arguments are "
+                              "mutually exclusive; Only one can be passed at a time")
+        if api_key is None and azure_ad_token is None and azure_ad_token_provider is None:
+            azure_ad_token = os.environ.get("AZURE_OPENAI_AD_TOKEN")
+            if azure_ad_token is None:
+                api_key = os.environ.get("AZURE_OPENAI_API_KEY")
+        if api_key is None and azure_ad_token is None and azure_ad_token_provider is None:
+            raise OpenAIError("Missing credentials. Please pass one of `api_key`, `azure_ad_token`, "
+                              "`azure_ad_token_provider`, or the `AZURE_OPENAI_API_KEY` or `AZURE_OPENAI_AD_TOKEN` "
+                              "environment variables.")
+        if api_version is None:
+            api_version = os.environ.get("OPENAI_API_VERSION")
+        self._v1 = base_url is not None and bool(re.search(r"/openai/v1/*$", urlsplit(base_url).path))
+        if api_version is None and not self._v1:
+            raise ValueError("Must provide either the `api_version` argument or the `OPENAI_API_VERSION` "
+                             "environment variable")
+        init = dict(api_version=api_version, azure_endpoint=azure_endpoint, azure_deployment=azure_deployment,
+                    api_key=api_key, azure_ad_token=azure_ad_token, azure_ad_token_provider=azure_ad_token_provider,
+                    organization=organization, project=project, webhook_secret=webhook_secret,
+                    websocket_base_url=websocket_base_url, base_url=base_url, timeout=timeout,
+                    max_retries=max_retries, default_headers=default_headers, default_query=default_query,
+                    http_client=http_client)
+        query = dict(default_query or {})
+        if api_version is not None:
+            query["api-version"] = api_version
+        if base_url is None:
+            if azure_endpoint is None:
+                azure_endpoint = os.environ.get("AZURE_OPENAI_ENDPOINT")
+            if azure_endpoint is None:
+                raise ValueError("Must provide one of the `base_url` or `azure_endpoint` arguments, or the "
+                                 "`AZURE_OPENAI_ENDPOINT` environment variable")
+            base_url = azure_endpoint.rstrip("/") + "/openai" + (
+                "/deployments/" + quote(azure_deployment) if azure_deployment is not None else "")
+        elif azure_endpoint is not None:
+            raise ValueError("base_url and azure_endpoint are mutually exclusive")
+        self._api_version = api_version
+        self._azure_endpoint = azure_endpoint
+        self._azure_deployment = azure_deployment if azure_endpoint else None
+        auth: AuthHook
+        if azure_ad_token is not None:
+            auth = _FaceAuth("Authorization", "Bearer ", _secret_source(azure_ad_token, "azure_ad_token"),
+                             "azure_ad_token")
+        elif azure_ad_token_provider is not None:
+            if callable(getattr(azure_ad_token_provider, "get_token", None)):
+                auth = BearerTokenAuth(azure_ad_token_provider, *_COGNITIVE_SCOPES)
+            elif callable(azure_ad_token_provider):
+                auth = _FaceAuth("Authorization", "Bearer ", azure_ad_token_provider, "azure_ad_token_provider")
+            else:
+                raise TypeError("azure_ad_token_provider must be a function that returns a token, or a "
+                                "credential with get_token(), not {}".format(type(azure_ad_token_provider).__name__))
+        else:
+            auth = _FaceAuth("api-key", "", _secret_source(api_key, "api_key"), "api_key")
+        self.api_key = api_key if isinstance(api_key, str) else ""
+        self._setup(auth, base_url, dict(init, default_query=query), kwargs)
+        self._init = dict(init, **kwargs)
+
+    def _copy_changes(self, init: Dict[str, Any], changes: Dict[str, Any]) -> None:
+        if any(changes.get(name) is not None for name in ("api_key", "azure_ad_token", "azure_ad_token_provider")):
+            for name in ("api_key", "azure_ad_token", "azure_ad_token_provider"):
+                init[name] = None
+        if changes.get("base_url") is not None:
+            init["azure_endpoint"] = init["azure_deployment"] = None
+        init["default_query"] = {k: v for k, v in init["default_query"].items() if k != "api-version"}
+
+    def _url(self, path: str, body: Optional[Mapping[str, Any]]) -> str:
+        """Azure's routes: a deployment's paths under ``/deployments/{model}`` (unless the base URL
+        names one, or is the v1 API's), other paths under ``{endpoint}/openai/``."""
+        if path in _DEPLOYMENT_PATHS:
+            model = body.get("model") if body is not None else None
+            if model is not None and not self._v1 and "/deployments" not in urlsplit(self._base_url).path:
+                path = "/deployments/" + _path_segment(str(model)) + path
+        elif self._azure_deployment and self._azure_endpoint:
+            return self._azure_endpoint.rstrip("/") + "/openai/" + path.lstrip("/")
+        return self._base_url + path.lstrip("/")
+
+
+class AzureOpenAI(_Azure, OpenAI):
+    """openai's ``AzureOpenAI`` (a subclass of ``OpenAI``)."""
+
+    _NAME = "AzureOpenAI"
+
+
+class AsyncAzureOpenAI(_Azure, AsyncOpenAI):
+    """openai's ``AsyncAzureOpenAI`` (a subclass of ``AsyncOpenAI``)."""
+
+    _NAME = "AsyncAzureOpenAI"
 
 
 # =============================================================================
