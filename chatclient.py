@@ -4112,11 +4112,11 @@ def _type_form(tp: Any) -> Tuple[str, Tuple[Any, ...]]:
 
     if tp is None or tp in _PLAIN_TYPES:
         return "plain", ()
-    if isinstance(tp, type):
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if isinstance(tp, type) and origin is None:  # (list[int] is an instance of type on Python 3.9 and 3.10)
         if issubclass(tp, Enum):
             return "enum", ()
         return ("dataclass", ()) if dataclasses.is_dataclass(tp) else ("unsupported", ())
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin is typing.Union or origin is getattr(types, "UnionType", typing.Union):
         return "union", args
     if origin is typing.Literal:
