@@ -24,6 +24,7 @@ import asyncio
 import functools
 import http.client
 import json
+import logging
 import os
 import socket
 import ssl
@@ -36,6 +37,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, ROOT)
 
 import chatclient as cc  # noqa: E402
+
+logging.getLogger("chatclient").addHandler(logging.NullHandler())  # retries are expected here: not shown
 
 BIG = "0123456789" * 100000  # app.py's answer for model "big"
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
