@@ -16,8 +16,8 @@ llama.cpp, Ollama)::
     client = ChatCompletionsClient(endpoint, AzureKeyCredential(key))
     print(client.complete(messages=[UserMessage("Hello")]).choices[0].message.content)
 
-The module reads top to bottom in sections: errors, enums, models, endpoint
-kinds, auth, HTTP requests, server-sent events, HTTP/1.1 without I/O,
+The module reads top to bottom in sections: endpoint kinds, errors, enums,
+models, auth, HTTP requests, server-sent events, HTTP/1.1 without I/O,
 transport (a call as one generator of I/O steps; a blocking and an asyncio
 shell that carry them out), keyless credentials, streaming, clients, async
 clients, structured output, prompts, the openai face (``OpenAI``, ``AzureOpenAI``
@@ -129,6 +129,104 @@ DEFAULT_API_VERSION = "2024-05-01-preview"
 DEFAULT_SCOPES = ("https://ml.azure.com/.default",)
 _USER_AGENT = "chatclient/{} Python/{}.{}.{} ({})".format(__version__, *sys.version_info[:3], sys.platform)
 
+
+
+# =============================================================================
+# Endpoint kinds: what a client does by default, decided by its endpoint URL
+# =============================================================================
+
+_AZURE_HOSTS = r"[^/]+\.(?:openai\.azure\.com|services\.ai\.azure\.com|cognitiveservices\.azure\.com)"
+_COGNITIVE_SCOPES = ("https://cognitiveservices.azure.com/.default",)
+_API_KEY = (("api-key", "{}"),)
+_BEARER = (("Authorization", "Bearer {}"),)
+_KEY_HEADERS = ("api-key", "Authorization")  # a caller who sets one of these brings the key
+
+
+@dataclasses.dataclass(frozen=True)
+class _EndpointKind:
+    """One row of the table below: how an endpoint is recognised and what the client
+    sends to it unless told otherwise (``api_version=``, ``credential_scopes=``, ``headers=``)."""
+
+    name: str
+    host: str  # a pattern for the whole host name, in lower case
+    path: str  # a pattern for the whole path, without its trailing slashes
+    api_version: Optional[str]  # the api-version query sent by default (None: none)
+    scopes: Optional[Tuple[str, ...]]  # the default token scope (None: the caller must name one)
+    key_headers: Tuple[Tuple[str, str], ...]  # where an AzureKeyCredential's key goes: (name, value format)
+    extra_parameters: bool  # model_extras announced with "extra-parameters: pass-through"
+    info_route: bool  # GET /info describes the model (else the model list, GET /models)
+    model_required: bool  # a request without model is refused before sending
+
+
+# First match wins.  The last row is the SDK's own endpoints, where its wire format is the contract.
+_ENDPOINT_KINDS = (
+    _EndpointKind("Azure OpenAI v1", _AZURE_HOSTS, r"/openai/v1", None, _COGNITIVE_SCOPES, _API_KEY,
+                  extra_parameters=False, info_route=False, model_required=True),
+    _EndpointKind("Azure OpenAI deployment", _AZURE_HOSTS, r"/openai/deployments/[^/]+", DEFAULT_API_VERSION,
+                  _COGNITIVE_SCOPES, _API_KEY, extra_parameters=True, info_route=True, model_required=False),
+    _EndpointKind("GitHub Models", r"models\.github\.ai", r"(?:/orgs/[^/]+)?/inference", None, None, _BEARER,
+                  extra_parameters=False, info_route=False, model_required=False),
+    _EndpointKind("OpenAI-compatible", r".*", r"(?:/.*)?/v1", None, None, _BEARER,
+                  extra_parameters=False, info_route=False, model_required=False),
+    _EndpointKind("Azure AI Inference", r".*", r".*", DEFAULT_API_VERSION, DEFAULT_SCOPES, _API_KEY + _BEARER,
+                  extra_parameters=True, info_route=True, model_required=False),
+)
+
+
+# What people paste besides a base URL, each taken to mean the base it names (tried on a URL of the
+# last, catch-all kind): the full URL of one operation, whose path is taken off when the base left
+# serves that operation; an Azure resource without a path, which means its OpenAI v1 API.  The
+# ``api-version`` of any endpoint's query (a portal's "Target URI") becomes the client's default.
+_OPERATION_PATHS = ("/chat/completions", "/images/embeddings", "/embeddings", "/info", "/models")
+_RESOURCE_ROOTS = ((_AZURE_HOSTS, "/openai/v1"),)  # (host pattern, the path a bare resource URL means)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Endpoint:
+    """What an endpoint URL means: its base ``url`` (its query kept, but for api-version), its kind,
+    and the api-version its query named (None: none)."""
+
+    url: str
+    kind: _EndpointKind
+    api_version: Optional[str]
+
+
+def _kind_of(host: str, path: str) -> _EndpointKind:
+    for kind in _ENDPOINT_KINDS:
+        if re.fullmatch(kind.host, host) and re.fullmatch(kind.path, path, re.IGNORECASE):
+            return kind
+    raise AssertionError("unreachable: the last row matches every URL")  # pragma: no cover
+
+
+def _serves(kind: _EndpointKind, operation: str) -> bool:
+    """Whether endpoints of ``kind`` have ``operation`` (the model is described by /info or by /models)."""
+    return operation != ("/models" if kind.info_route else "/info")
+
+
+def _endpoint(endpoint: str) -> _Endpoint:
+    """What the URL ``endpoint`` means, as pasted: a pure function of the URL, where host names compare
+    without case and a port or a query does not change the kind."""
+    parts = urlsplit(endpoint)
+    host, path = (parts.hostname or "").lower(), parts.path.rstrip("/")
+    kind = _kind_of(host, path)
+    if kind is _ENDPOINT_KINDS[-1]:
+        for operation in _OPERATION_PATHS:
+            rest = path[:len(path) - len(operation)].rstrip("/")
+            if path.lower().endswith(operation) and _serves(_kind_of(host, rest), operation):
+                path = rest
+                break
+        path = path or next((root for pattern, root in _RESOURCE_ROOTS if re.fullmatch(pattern, host)), path)
+        kind = _kind_of(host, path)
+    pairs = [pair for pair in parts.query.split("&") if pair]
+    named = [unquote(pair.partition("=")[2]) for pair in pairs if pair.partition("=")[0] == "api-version"]
+    query = "&".join(pair for pair in pairs if pair.partition("=")[0] != "api-version")
+    base = parts.scheme + "://" + parts.netloc + path
+    return _Endpoint(base + ("?" + query if query else ""), kind, named[-1] if named else None)
+
+
+def _endpoint_kind(endpoint: str) -> _EndpointKind:
+    """The row of ``_ENDPOINT_KINDS`` that ``endpoint`` (a URL, as pasted) belongs to."""
+    return _endpoint(endpoint).kind
 
 
 # =============================================================================
@@ -921,104 +1019,6 @@ class ImageEmbeddingInput(Model):
     def load(cls, *, image_file: str, image_format: str, text: Optional[str] = None) -> ImageEmbeddingInput:
         """An ImageEmbeddingInput holding a local image file as a base64 ``data:`` URL."""
         return cls(image=_data_url(image_file, "image/" + image_format), text=text)
-
-
-# =============================================================================
-# Endpoint kinds: what a client does by default, decided by its endpoint URL
-# =============================================================================
-
-_AZURE_HOSTS = r"[^/]+\.(?:openai\.azure\.com|services\.ai\.azure\.com|cognitiveservices\.azure\.com)"
-_COGNITIVE_SCOPES = ("https://cognitiveservices.azure.com/.default",)
-_API_KEY = (("api-key", "{}"),)
-_BEARER = (("Authorization", "Bearer {}"),)
-_KEY_HEADERS = ("api-key", "Authorization")  # a caller who sets one of these brings the key
-
-
-@dataclasses.dataclass(frozen=True)
-class _EndpointKind:
-    """One row of the table below: how an endpoint is recognised and what the client
-    sends to it unless told otherwise (``api_version=``, ``credential_scopes=``, ``headers=``)."""
-
-    name: str
-    host: str  # a pattern for the whole host name, in lower case
-    path: str  # a pattern for the whole path, without its trailing slashes
-    api_version: Optional[str]  # the api-version query sent by default (None: none)
-    scopes: Optional[Tuple[str, ...]]  # the default token scope (None: the caller must name one)
-    key_headers: Tuple[Tuple[str, str], ...]  # where an AzureKeyCredential's key goes: (name, value format)
-    extra_parameters: bool  # model_extras announced with "extra-parameters: pass-through"
-    info_route: bool  # GET /info describes the model (else the model list, GET /models)
-    model_required: bool  # a request without model is refused before sending
-
-
-# First match wins.  The last row is the SDK's own endpoints, where its wire format is the contract.
-_ENDPOINT_KINDS = (
-    _EndpointKind("Azure OpenAI v1", _AZURE_HOSTS, r"/openai/v1", None, _COGNITIVE_SCOPES, _API_KEY,
-                  extra_parameters=False, info_route=False, model_required=True),
-    _EndpointKind("Azure OpenAI deployment", _AZURE_HOSTS, r"/openai/deployments/[^/]+", DEFAULT_API_VERSION,
-                  _COGNITIVE_SCOPES, _API_KEY, extra_parameters=True, info_route=True, model_required=False),
-    _EndpointKind("GitHub Models", r"models\.github\.ai", r"(?:/orgs/[^/]+)?/inference", None, None, _BEARER,
-                  extra_parameters=False, info_route=False, model_required=False),
-    _EndpointKind("OpenAI-compatible", r".*", r"(?:/.*)?/v1", None, None, _BEARER,
-                  extra_parameters=False, info_route=False, model_required=False),
-    _EndpointKind("Azure AI Inference", r".*", r".*", DEFAULT_API_VERSION, DEFAULT_SCOPES, _API_KEY + _BEARER,
-                  extra_parameters=True, info_route=True, model_required=False),
-)
-
-
-# What people paste besides a base URL, each taken to mean the base it names (tried on a URL of the
-# last, catch-all kind): the full URL of one operation, whose path is taken off when the base left
-# serves that operation; an Azure resource without a path, which means its OpenAI v1 API.  The
-# ``api-version`` of any endpoint's query (a portal's "Target URI") becomes the client's default.
-_OPERATION_PATHS = ("/chat/completions", "/images/embeddings", "/embeddings", "/info", "/models")
-_RESOURCE_ROOTS = ((_AZURE_HOSTS, "/openai/v1"),)  # (host pattern, the path a bare resource URL means)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Endpoint:
-    """What an endpoint URL means: its base ``url`` (its query kept, but for api-version), its kind,
-    and the api-version its query named (None: none)."""
-
-    url: str
-    kind: _EndpointKind
-    api_version: Optional[str]
-
-
-def _kind_of(host: str, path: str) -> _EndpointKind:
-    for kind in _ENDPOINT_KINDS:
-        if re.fullmatch(kind.host, host) and re.fullmatch(kind.path, path, re.IGNORECASE):
-            return kind
-    raise AssertionError("unreachable: the last row matches every URL")  # pragma: no cover
-
-
-def _serves(kind: _EndpointKind, operation: str) -> bool:
-    """Whether endpoints of ``kind`` have ``operation`` (the model is described by /info or by /models)."""
-    return operation != ("/models" if kind.info_route else "/info")
-
-
-def _endpoint(endpoint: str) -> _Endpoint:
-    """What the URL ``endpoint`` means, as pasted: a pure function of the URL, where host names compare
-    without case and a port or a query does not change the kind."""
-    parts = urlsplit(endpoint)
-    host, path = (parts.hostname or "").lower(), parts.path.rstrip("/")
-    kind = _kind_of(host, path)
-    if kind is _ENDPOINT_KINDS[-1]:
-        for operation in _OPERATION_PATHS:
-            rest = path[:len(path) - len(operation)].rstrip("/")
-            if path.lower().endswith(operation) and _serves(_kind_of(host, rest), operation):
-                path = rest
-                break
-        path = path or next((root for pattern, root in _RESOURCE_ROOTS if re.fullmatch(pattern, host)), path)
-        kind = _kind_of(host, path)
-    pairs = [pair for pair in parts.query.split("&") if pair]
-    named = [unquote(pair.partition("=")[2]) for pair in pairs if pair.partition("=")[0] == "api-version"]
-    query = "&".join(pair for pair in pairs if pair.partition("=")[0] != "api-version")
-    base = parts.scheme + "://" + parts.netloc + path
-    return _Endpoint(base + ("?" + query if query else ""), kind, named[-1] if named else None)
-
-
-def _endpoint_kind(endpoint: str) -> _EndpointKind:
-    """The row of ``_ENDPOINT_KINDS`` that ``endpoint`` (a URL, as pasted) belongs to."""
-    return _endpoint(endpoint).kind
 
 
 # =============================================================================
