@@ -297,6 +297,12 @@ _HINTS = (
 )
 
 
+def _body_read(response: Any) -> bytes:
+    """The part of a response's body already read (errors are built from it: no I/O)."""
+    content = getattr(response, "_content", None)
+    return content if isinstance(content, bytes) else b""
+
+
 def _hint(response: Any, error: Optional[ODataV4Format]) -> Optional[str]:
     """The hint of ``_HINTS`` for an error answer, from its status and text and from its request:
     the endpoint's kind (the request's URL is the endpoint's plus an operation's path, which the
@@ -378,12 +384,6 @@ _ERROR_BY_STATUS: Dict[int, Type[HttpResponseError]] = {
     401: ClientAuthenticationError, 404: ResourceNotFoundError,
     409: ResourceExistsError, 304: ResourceNotModifiedError,
 }
-
-
-def _body_read(response: Any) -> bytes:
-    """The part of a response's body already read (errors are built from it: no I/O)."""
-    content = getattr(response, "_content", None)
-    return content if isinstance(content, bytes) else b""
 
 
 def _parse_error(response: Any) -> Optional[ODataV4Format]:
@@ -488,19 +488,19 @@ class ExtraParameters(str, Enum, metaclass=_CaseInsensitiveEnumMeta):
 _UNSET: Any = object()
 
 
-def _unix_to_datetime(value: Any) -> Any:
-    """Seconds since the epoch as an aware datetime; anything else is kept as it is."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _from_timestamp(value)
-    return value
-
-
 @functools.lru_cache(maxsize=64)  # a stream's chunks all carry the same "created"
 def _from_timestamp(value: float) -> Any:
     try:
         return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
     except (OverflowError, OSError, ValueError):
         return value
+
+
+def _unix_to_datetime(value: Any) -> Any:
+    """Seconds since the epoch as an aware datetime; anything else is kept as it is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_timestamp(value)
+    return value
 
 
 def _to_json(value: Any) -> Any:
@@ -1738,13 +1738,115 @@ class _ResponseReader:
 # request) or PARKED (in the pool, the end of its last response still to read before reuse).
 # Every connection in use holds one of the pool's slots, at most ``connection_limit`` of them.
 
-# ---- settings, URLs, bodies ----------------------------------------------------
+# ---- retry policies, settings, URLs, bodies ------------------------------------
 
 _RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 _REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
 # Never sent to another origin, never logged.
 _SECRET_HEADERS = frozenset(("authorization", "api-key", "proxy-authorization", "cookie",
                              "x-api-key", "ocp-apim-subscription-key"))
+
+
+def _retry_after(headers: Any) -> Optional[float]:
+    """The server's requested wait in seconds, from the headers Azure and HTTP define."""
+    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
+        value = headers.get(name)
+        if value:
+            try:
+                return float(value) / 1000.0
+            except ValueError:
+                pass
+    value = headers.get("Retry-After")
+    if value:
+        try:
+            return float(value)
+        except ValueError:
+            import email.utils
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                return None
+            if when is not None:
+                return when.timestamp() - time.time()
+    return None
+
+
+def _retry_delay(retries: int, retry_after: Optional[float], options: _Options, deadline: float) -> Optional[float]:
+    """How long to wait before the next try (the server's wish, else jittered exponential
+    backoff, capped), or None when no try is left or the wait would end past the deadline."""
+    if retries >= options.retry_total:
+        return None
+    if retry_after is None:
+        import random
+        retry_after = options.retry_backoff_factor * (2 ** retries) * random.uniform(0.8, 1.2)
+    delay = max(0.0, min(retry_after, options.retry_backoff_max))
+    return None if time.monotonic() + delay >= deadline else delay
+
+
+def _azure_retry(retries: int, status: Optional[int], headers: Any, options: _Options,
+                 deadline: float) -> Optional[float]:
+    """The SDK's policy: connect errors and 408, 429, 500, 502, 503, 504, the server's wish
+    (``retry-after-ms``, ``x-ms-retry-after-ms``, ``Retry-After``) or jittered exponential backoff."""
+    if status is not None and status not in _RETRY_STATUSES:
+        return None
+    return _retry_delay(retries, _retry_after(headers) if headers is not None else None, options, deadline)
+
+
+_OPENAI_MAX_RETRY_AFTER = 120.0
+
+
+def _retry_after_openai(headers: Any) -> Optional[float]:
+    """The server's wish as openai reads it: ``retry-after-ms``, then ``retry-after`` (seconds or an
+    HTTP date); an infinite or overflowing number counts as too long."""
+    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            delay = float(value) / divisor
+        except ValueError:
+            continue
+        return delay if delay == delay and delay not in (float("inf"), float("-inf")) else \
+            _OPENAI_MAX_RETRY_AFTER + 1
+    value = headers.get("retry-after")
+    if value:
+        import email.utils
+        try:
+            when = email.utils.parsedate_tz(value)
+            return None if when is None else float(email.utils.mktime_tz(when) - time.time())
+        except (TypeError, ValueError, OverflowError, OSError):
+            return None
+    return None
+
+
+def _openai_retry(retries: int, status: Optional[int], headers: Any, options: _Options,
+                  deadline: float) -> Optional[float]:
+    """openai's policy: connection errors, timeouts, 408, 409, 429 and every 5xx; ``x-should-retry``
+    overrides the status; ``retry-after-ms`` then ``retry-after`` honoured within 0-120 s (above
+    120 s: no retry); else 0.5 s doubling, capped at 8 s, minus up to 25 % jitter."""
+    if retries >= options.retry_total:
+        return None
+    wish = _retry_after_openai(headers) if headers is not None else None
+    if wish is not None and wish > _OPENAI_MAX_RETRY_AFTER:
+        return None
+    should = headers.get("x-should-retry") if headers is not None else None
+    if should == "false" or (should != "true" and status is not None and status not in (408, 409, 429)
+                             and status < 500):
+        return None
+    if wish is not None and 0 < wish <= _OPENAI_MAX_RETRY_AFTER:
+        delay = wish
+    else:
+        import random
+        delay = min(0.5 * 2.0 ** min(retries, 1000), 8.0) * (1 - 0.25 * random.random())
+    return None if time.monotonic() + delay >= deadline else delay
+
+
+# The retry policies a client picks with _Options.retry_policy: (the wait before the next try, or None;
+# the transport errors that are retried at all).
+_RETRY_POLICIES: Dict[str, Tuple[Callable[..., Optional[float]], Tuple[type, ...]]] = {
+    "azure": (_azure_retry, (ServiceRequestError,)),
+    "openai": (_openai_retry, (ServiceRequestError, ServiceResponseError)),
+}
 
 
 class _Options:
@@ -1945,108 +2047,6 @@ class _Body:
             return ""
         text = self.data[:4096].decode("utf-8", "replace")
         return text + ("..." if len(self.data) > 4096 else "")
-
-
-def _retry_after(headers: Any) -> Optional[float]:
-    """The server's requested wait in seconds, from the headers Azure and HTTP define."""
-    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
-        value = headers.get(name)
-        if value:
-            try:
-                return float(value) / 1000.0
-            except ValueError:
-                pass
-    value = headers.get("Retry-After")
-    if value:
-        try:
-            return float(value)
-        except ValueError:
-            import email.utils
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError):
-                return None
-            if when is not None:
-                return when.timestamp() - time.time()
-    return None
-
-
-def _retry_delay(retries: int, retry_after: Optional[float], options: _Options, deadline: float) -> Optional[float]:
-    """How long to wait before the next try (the server's wish, else jittered exponential
-    backoff, capped), or None when no try is left or the wait would end past the deadline."""
-    if retries >= options.retry_total:
-        return None
-    if retry_after is None:
-        import random
-        retry_after = options.retry_backoff_factor * (2 ** retries) * random.uniform(0.8, 1.2)
-    delay = max(0.0, min(retry_after, options.retry_backoff_max))
-    return None if time.monotonic() + delay >= deadline else delay
-
-
-def _azure_retry(retries: int, status: Optional[int], headers: Any, options: _Options,
-                 deadline: float) -> Optional[float]:
-    """The SDK's policy: connect errors and 408, 429, 500, 502, 503, 504, the server's wish
-    (``retry-after-ms``, ``x-ms-retry-after-ms``, ``Retry-After``) or jittered exponential backoff."""
-    if status is not None and status not in _RETRY_STATUSES:
-        return None
-    return _retry_delay(retries, _retry_after(headers) if headers is not None else None, options, deadline)
-
-
-_OPENAI_MAX_RETRY_AFTER = 120.0
-
-
-def _openai_retry(retries: int, status: Optional[int], headers: Any, options: _Options,
-                  deadline: float) -> Optional[float]:
-    """openai's policy: connection errors, timeouts, 408, 409, 429 and every 5xx; ``x-should-retry``
-    overrides the status; ``retry-after-ms`` then ``retry-after`` honoured within 0-120 s (above
-    120 s: no retry); else 0.5 s doubling, capped at 8 s, minus up to 25 % jitter."""
-    if retries >= options.retry_total:
-        return None
-    wish = _retry_after_openai(headers) if headers is not None else None
-    if wish is not None and wish > _OPENAI_MAX_RETRY_AFTER:
-        return None
-    should = headers.get("x-should-retry") if headers is not None else None
-    if should == "false" or (should != "true" and status is not None and status not in (408, 409, 429)
-                             and status < 500):
-        return None
-    if wish is not None and 0 < wish <= _OPENAI_MAX_RETRY_AFTER:
-        delay = wish
-    else:
-        import random
-        delay = min(0.5 * 2.0 ** min(retries, 1000), 8.0) * (1 - 0.25 * random.random())
-    return None if time.monotonic() + delay >= deadline else delay
-
-
-def _retry_after_openai(headers: Any) -> Optional[float]:
-    """The server's wish as openai reads it: ``retry-after-ms``, then ``retry-after`` (seconds or an
-    HTTP date); an infinite or overflowing number counts as too long."""
-    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            delay = float(value) / divisor
-        except ValueError:
-            continue
-        return delay if delay == delay and delay not in (float("inf"), float("-inf")) else \
-            _OPENAI_MAX_RETRY_AFTER + 1
-    value = headers.get("retry-after")
-    if value:
-        import email.utils
-        try:
-            when = email.utils.parsedate_tz(value)
-            return None if when is None else float(email.utils.mktime_tz(when) - time.time())
-        except (TypeError, ValueError, OverflowError, OSError):
-            return None
-    return None
-
-
-# The retry policies a client picks with _Options.retry_policy: (the wait before the next try, or None;
-# the transport errors that are retried at all).
-_RETRY_POLICIES: Dict[str, Tuple[Callable[..., Optional[float]], Tuple[type, ...]]] = {
-    "azure": (_azure_retry, (ServiceRequestError,)),
-    "openai": (_openai_retry, (ServiceRequestError, ServiceResponseError)),
-}
 
 
 def _announce(retry: int, delay: float, options: _Options, cause: str) -> None:
@@ -2368,6 +2368,18 @@ class AsyncHttpResponse(_ResponseBase):
 
 # ---- the plan: one call, as a generator of steps ------------------------------------
 
+def _connect_head(host: str, port: int, headers: Dict[str, str]) -> bytes:
+    """The request that asks a proxy for a tunnel to host:port."""
+    authority = _host_port(host, port)
+    return _request_head("CONNECT", authority, [("Host", authority)] + list(headers.items()))
+
+
+def _check_tunnel(head: _Head, via: Tuple[str, int, Dict[str, str]]) -> None:
+    if not 200 <= head.status < 300:
+        raise _ProtocolError("the proxy {}:{} refused the tunnel: {} {}".format(via[0], via[1], head.status,
+                                                                                 head.reason))
+
+
 def _connect(pool: _Pool, origin: Tuple[str, str, int], wait: Tuple[float, str, float]) -> Generator[Any, Any, Any]:
     """Steps: a new connection to ``origin`` (through the proxy's tunnel for https), within ``wait``."""
     scheme, host, port = origin
@@ -2397,18 +2409,6 @@ def _connect(pool: _Pool, origin: Tuple[str, str, int], wait: Tuple[float, str, 
     return conn
 
 
-def _connect_head(host: str, port: int, headers: Dict[str, str]) -> bytes:
-    """The request that asks a proxy for a tunnel to host:port."""
-    authority = _host_port(host, port)
-    return _request_head("CONNECT", authority, [("Host", authority)] + list(headers.items()))
-
-
-def _check_tunnel(head: _Head, via: Tuple[str, int, Dict[str, str]]) -> None:
-    if not 200 <= head.status < 300:
-        raise _ProtocolError("the proxy {}:{} refused the tunnel: {} {}".format(via[0], via[1], head.status,
-                                                                                 head.reason))
-
-
 def _reuse(pool: _Pool, origin: Tuple[str, str, int]) -> Generator[Any, Any, Any]:
     """Steps: an idle connection to ``origin`` that can carry a request, or None.  A parked one's
     response is read to its end first, waiting at most 50 ms for each piece (it is usually there)."""
@@ -2431,6 +2431,18 @@ def _reuse(pool: _Pool, origin: Tuple[str, str, int]) -> Generator[Any, Any, Any
             conn.parked = False
             return conn
         conn.close()
+
+
+class _Closed:
+    """Stands for a connection already closed, whose slot is given back."""
+
+    parked = False
+
+    def close(self) -> None:
+        pass
+
+
+_CLOSED = _Closed()
 
 
 def _exchange(pool: _Pool, request: HttpRequest, origin: Tuple[str, str, int], head: bytes, body: _Body,
@@ -2470,18 +2482,6 @@ def _exchange(pool: _Pool, request: HttpRequest, origin: Tuple[str, str, int], h
     except BaseException:
         pool.release(origin, _CLOSED, False, False)  # no response holds the slot
         raise
-
-
-class _Closed:
-    """Stands for a connection already closed, whose slot is given back."""
-
-    parked = False
-
-    def close(self) -> None:
-        pass
-
-
-_CLOSED = _Closed()
 
 
 def _small(response: _ResponseBase) -> bool:
@@ -2709,6 +2709,11 @@ _BLOCKING = _BlockingShell()
 
 # ---- the asyncio shell ----------------------------------------------------------------------
 
+def _expire(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_exception(socket.timeout("timed out"))
+
+
 class _LoopConnection:
     """A connection on the event loop (its asyncio protocol): the bytes the loop hands over wait
     in a queue for the next receive step; ``close()`` drops the connection at once."""
@@ -2801,11 +2806,6 @@ class _LoopConnection:
             except RuntimeError:  # its event loop is closed: so is the socket
                 pass
         self._eof = True
-
-
-def _expire(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_exception(socket.timeout("timed out"))
 
 
 def _set_future(future: asyncio.Future[None]) -> bool:
@@ -2903,6 +2903,13 @@ _AUTHORITY = "https://login.microsoftonline.com"
 _IMDS = "http://169.254.169.254"  # the instance metadata service of Azure VMs and AKS nodes
 
 
+def _scrub(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<redacted>")
+    return text
+
+
 class _TokenCredential:
     """Base of the keyless credentials: ``get_token(*scopes)`` returns each set of scopes'
     token from a cache until five minutes before it expires; one caller at a time asks
@@ -2969,13 +2976,6 @@ class _TokenCredential:
 
     def __repr__(self) -> str:
         return "{}()".format(type(self).__name__)
-
-
-def _scrub(text: str, secrets: Sequence[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<redacted>")
-    return text
 
 
 def _resource(scopes: Tuple[str, ...], who: str) -> str:
@@ -3223,6 +3223,24 @@ class _ToolCalls(dict):  # type: ignore[type-arg]
 _FIRST_ONLY = frozenset(("role", "id", "type", "index", "object", "model", "created"))
 
 
+def _index_order(index: Any) -> Tuple[int, Any]:
+    """Sorts choice and tool-call indexes: numbers in order, anything odd after them."""
+    return (0, index) if isinstance(index, int) else (1, str(index))
+
+
+def _plain(value: Any) -> Any:
+    """The answer so far as plain JSON."""
+    if isinstance(value, _Text):
+        return value.buffer.getvalue()
+    if isinstance(value, _ToolCalls):
+        return [_plain(value[i]) for i in sorted(value, key=_index_order)]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _merge(into: Dict[str, Any], delta: Dict[str, Any]) -> None:
     """Adds one delta (or a part of one) into the answer so far: strings concatenated, tool
     calls merged by index, lists concatenated (adjacent parts of one type merged into one),
@@ -3268,24 +3286,6 @@ def _merge(into: Dict[str, Any], delta: Dict[str, Any]) -> None:
                     old.append(_to_json(part))  # a copy: the chunk also belongs to the update the caller got
         elif value is not None or key not in into:
             into[key] = value
-
-
-def _plain(value: Any) -> Any:
-    """The answer so far as plain JSON."""
-    if isinstance(value, _Text):
-        return value.buffer.getvalue()
-    if isinstance(value, _ToolCalls):
-        return [_plain(value[i]) for i in sorted(value, key=_index_order)]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _index_order(index: Any) -> Tuple[int, Any]:
-    """Sorts choice and tool-call indexes: numbers in order, anything odd after them."""
-    return (0, index) if isinstance(index, int) else (1, str(index))
 
 
 class _Accumulator:
@@ -4359,11 +4359,6 @@ def _takes_fields(tp: Any) -> bool:
                                                                                      types.MethodType))
 
 
-@functools.lru_cache(maxsize=256)
-def _class_schema_text(tp: Any) -> str:
-    return _strict_schema_text(tp)
-
-
 def _strict_schema_text(tp: Any) -> str:
     defs = _SchemaDefs()
     if _takes_fields(tp):
@@ -4378,6 +4373,11 @@ def _strict_schema_text(tp: Any) -> str:
         schema["$defs"] = defs.defs
     schema = _pydantic_order(schema)
     return json.dumps(_make_strict(schema, schema))
+
+
+@functools.lru_cache(maxsize=256)
+def _class_schema_text(tp: Any) -> str:
+    return _strict_schema_text(tp)
 
 
 def _strict_schema(tp: Any) -> JSON:
@@ -4904,6 +4904,14 @@ class BaseModel(Model):
                           separators=None if indent is not None else (",", ":"))
 
 
+def _dump_value(value: Any, unset: bool, none: bool) -> Any:
+    if isinstance(value, BaseModel):
+        return _dump(value, unset, none)
+    if isinstance(value, list):
+        return [_dump_value(v, unset, none) for v in value]
+    return _to_json(value)
+
+
 def _dump(model: BaseModel, unset: bool, none: bool) -> Dict[str, Any]:
     data = model._data
     out: Dict[str, Any] = {}
@@ -4917,14 +4925,6 @@ def _dump(model: BaseModel, unset: bool, none: bool) -> Dict[str, Any]:
         if key not in names and (value is not None or not none):
             out[key] = _to_json(value)
     return out
-
-
-def _dump_value(value: Any, unset: bool, none: bool) -> Any:
-    if isinstance(value, BaseModel):
-        return _dump(value, unset, none)
-    if isinstance(value, list):
-        return [_dump_value(v, unset, none) for v in value]
-    return _to_json(value)
 
 
 def _as_float(value: Any) -> Any:
@@ -6191,6 +6191,18 @@ def _answer(args: Any, client: ChatCompletionsClient, messages: List[Any], statu
         status.clear()
 
 
+def _one_line(exc: AzureError, asked: Tuple[str, str], fix: str = "") -> str:
+    """An error in one line: its type, the first line of its message, the request it answered (else
+    the one ``asked``, as method and URL), and its hint (else ``fix``, what the command line knows to do)."""
+    text = exc.message
+    line = "{}: {}".format(type(exc).__name__, text.splitlines()[0] if text else "")
+    request: Any = getattr(getattr(exc, "response", None), "request", None)
+    method, url = (request.method, request.url) if isinstance(getattr(request, "url", None), str) else asked
+    line += " ({} {})".format(method, _shown_url(url))
+    hint = getattr(exc, "hint", None)
+    return line + ("; hint: " + hint if hint else "; " + fix if fix else "")
+
+
 def _conversation(args: Any, client: ChatCompletionsClient, history: List[Any], status: _Status) -> int:
     """Turns until /exit or end of input; Ctrl-C stops the answer under way and keeps what came of it."""
     try:
@@ -6230,18 +6242,6 @@ def _shown_url(url: str) -> str:
     names = [pair.partition("=")[0] for pair in parts.query.split("&") if pair]
     return "{}://{}{}{}".format(parts.scheme, parts.netloc.rpartition("@")[2], parts.path,
                                 "?" + "&".join(name + "=..." for name in names) if names else "")
-
-
-def _one_line(exc: AzureError, asked: Tuple[str, str], fix: str = "") -> str:
-    """An error in one line: its type, the first line of its message, the request it answered (else
-    the one ``asked``, as method and URL), and its hint (else ``fix``, what the command line knows to do)."""
-    text = exc.message
-    line = "{}: {}".format(type(exc).__name__, text.splitlines()[0] if text else "")
-    request: Any = getattr(getattr(exc, "response", None), "request", None)
-    method, url = (request.method, request.url) if isinstance(getattr(request, "url", None), str) else asked
-    line += " ({} {})".format(method, _shown_url(url))
-    hint = getattr(exc, "hint", None)
-    return line + ("; hint: " + hint if hint else "; " + fix if fix else "")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
