@@ -6047,7 +6047,7 @@ class RecordedResponsesStreamsTest(unittest.TestCase):
                 so_far: Dict[Any, str] = {}  # each text or arguments delta carries the text so far
                 for e in helper_events:
                     if e.type in ("response.output_text.delta", "response.function_call_arguments.delta"):
-                        key = (e.type, e.item_id, e.content_index)
+                        key = (e.type, e.item_id, e.get("content_index"))
                         so_far[key] = so_far.get(key, "") + e.delta
                         self.assertEqual(e.snapshot, so_far[key])
                     elif e.type == "response.output_text.done":
