@@ -5635,7 +5635,7 @@ class Models(_Resource):
 def _union(name: str, table: Mapping[str, Any], default: Any) -> Any:
     """A model "class" for ``_typed`` that reads each object as the class its ``"type"`` names."""
     def from_json(data: Dict[str, Any]) -> Any:
-        return table.get(data.get("type"), default)._from_json(data)
+        return table.get(data.get("type", ""), default)._from_json(data)
     return type(name, (), {"_from_json": staticmethod(from_json)})
 
 
@@ -5797,10 +5797,10 @@ class Response(BaseModel):
         """Every ``output_text`` part of every message item, joined ("" when there is none)."""
         texts = []
         for item in self._data.get("output") or ():
-            if isinstance(item, dict) and item.get("type") == "message" and isinstance(item.get("content"), list):
-                for part in item["content"]:
-                    if isinstance(part, dict) and part.get("type") == "output_text" and isinstance(part.get("text"), str):
-                        texts.append(part["text"])
+            content = item.get("content") if isinstance(item, dict) and item.get("type") == "message" else None
+            if isinstance(content, list):
+                texts.extend(part["text"] for part in content if isinstance(part, dict)
+                             and part.get("type") == "output_text" and isinstance(part.get("text"), str))
         return "".join(texts)
 
 
@@ -5868,7 +5868,7 @@ def _event_reader(kind: Any) -> Callable[[Dict[str, Any]], ResponseStreamEvent]:
                 _EVENT_TYPES.split():
             name = "Response" + "".join(w.capitalize() for w in re.split(r"[._]", kind[9:])) + "Event"
         if name is None:
-            return ResponseStreamEvent._from_json  # type: ignore[no-any-return]  # unknown: not remembered
+            return ResponseStreamEvent._from_json  # unknown: not remembered
         reader = _EVENT_READERS[kind] = _wrapper(type(name, (ResponseStreamEvent,), {"__module__": __name__}))
     return reader
 
@@ -6044,7 +6044,7 @@ class ResponseStream(_ResponseAssembly):
         super().__init__(events, text_format, tools, starting_after)
         self._iterator = self._iterate()
 
-    def _iterate(self) -> Iterator[ResponseStreamEvent]:
+    def _iterate(self) -> Generator[ResponseStreamEvent, None, None]:
         try:
             for event in self._events:
                 taken = self._take(event)
@@ -6172,12 +6172,12 @@ def _response_id(value: Any) -> str:
 
 def _text_with_format(text: Any, text_format: Any) -> Dict[str, Any]:
     """``text`` with the strict json_schema format of ``text_format`` (a dataclass) merged in."""
-    text = dict(text or {}) if _given(text) else {}
-    if "format" in text:
+    merged: Dict[str, Any] = dict(text or {}) if _given(text) else {}
+    if "format" in merged:
         raise TypeError("Cannot mix and match text.format with text_format")
     schema = _response_format_for(text_format)["json_schema"]
-    text["format"] = {"type": "json_schema", "strict": True, "name": schema["name"], "schema": schema["schema"]}
-    return text
+    merged["format"] = {"type": "json_schema", "strict": True, "name": schema["name"], "schema": schema["schema"]}
+    return merged
 
 
 @_face_model
@@ -6253,8 +6253,8 @@ class InputItems(_Resource):
             page = page_cls._from_json(obj)
             page.__dict__["_fetch"] = fetch
             return page
-        result = self._call("GET", path, None, dict(params, extra_query=dict(query, **(params.get("extra_query") or {}))),
-                            read)
+        first = dict(params, extra_query=dict(query, **(params.get("extra_query") or {})))
+        result = self._call("GET", path, None, first, read)
         return _AsyncCursorPager(result) if asynchronous else result
 
 
@@ -6300,7 +6300,8 @@ class Responses(_Resource):
         (or ``response_id=`` to follow one in the background, from ``starting_after``); nothing is
         sent before the ``with``."""
         _check_params(params, _RESPONSES_PARAMS + _CALL_OPTIONS, (), "stream")
-        new = [name for name in _RESPONSES_PARAMS if name not in ("stream", "tools") and _given(params.get(name, NOT_GIVEN))]
+        new = [name for name in _RESPONSES_PARAMS
+               if name not in ("stream", "tools") and _given(params.get(name, NOT_GIVEN))]
         if (_given(response_id) or _given(starting_after)) and new:
             raise ValueError("Cannot provide both response_id/starting_after can't be provided together with " +
                              ", ".join(new))

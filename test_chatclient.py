@@ -5889,9 +5889,9 @@ class ResponsesWireTest(unittest.TestCase):
         self.addCleanup(loop.close)
         for name in ("OpenAI", "AzureOpenAI", "AsyncOpenAI", "AsyncAzureOpenAI"):
             on_loop = self.shell == "async" and not name.startswith("Async")
+            made = getattr(chatclient, "Async" + name if on_loop else name)
 
-            def make(cls: Any = getattr(chatclient, "Async" + name if on_loop else name), on_loop: bool = on_loop,
-                     **kwargs: Any) -> Any:
+            def make(cls: Any = made, on_loop: bool = on_loop, **kwargs: Any) -> Any:
                 client = cls(**kwargs)
                 clients.append(client)  # closed at the end (the recorded code does not close them)
                 return OnLoop(client, loop) if on_loop else client
