@@ -5789,6 +5789,8 @@ class AsyncTokenProviderTest(unittest.TestCase):
 
 # ---- the Responses API ----
 
+import dataclasses  # noqa: E402
+
 RESPONSES_WIRE = os.path.join(HERE, "testdata", "responses_wire.json")
 RESPONSES_STREAMS = os.path.join(HERE, "testdata", "responses_streams.json")
 # What a recorded call runs with here: pydantic models as dataclasses (their instances read back with vars()),
@@ -5883,7 +5885,7 @@ class ResponsesWireTest(unittest.TestCase):
             stub.reply((reply["status"], {"Content-Type": reply["content_type"]}, reply["body"].encode("utf-8")))
         out: Dict[str, Any] = {}
         namespace: Dict[str, Any] = {"out": out, "URL": stub.url, "SLOG": lambda: list(stub.requests),
-                                     "openai": chatclient, "dataclasses": __import__("dataclasses"), "List": List}
+                                     "openai": chatclient, "dataclasses": dataclasses, "List": List}
         clients: List[Any] = []
         loop = asyncio.new_event_loop()
         self.addCleanup(loop.close)
@@ -6081,4 +6083,198 @@ class RecordedResponsesStreamsTest(unittest.TestCase):
 
 
 class AsyncRecordedResponsesStreamsTest(RecordedResponsesStreamsTest):
+    shell = "async"
+
+
+def response_events(*events: Dict[str, Any]) -> bytes:
+    return b"".join("event: {}\ndata: {}\n\n".format(e.get("type", "message"), json.dumps(e)).encode() for e in events)
+
+
+RESPONSE = {"id": "resp_1", "object": "response", "created_at": 1741476542, "status": "completed", "model": "gpt-4.1",
+            "output": [{"id": "msg_1", "type": "message", "role": "assistant", "status": "completed",
+                        "content": [{"type": "output_text", "text": "Hello", "annotations": []}]}],
+            "temperature": 1, "usage": {"input_tokens": 3, "output_tokens": 1, "total_tokens": 4}}
+RESPONSE_DELTAS = [
+    {"type": "response.created", "sequence_number": 0, "response": dict(RESPONSE, status="in_progress", output=[])},
+    {"type": "response.output_text.delta", "sequence_number": 1, "item_id": "msg_1", "output_index": 0,
+     "content_index": 0, "delta": "Hel"},
+    {"type": "response.output_text.delta", "sequence_number": 2, "item_id": "msg_1", "output_index": 0,
+     "content_index": 0, "delta": "lo"}]
+RESPONSE_COMPLETED = {"type": "response.completed", "sequence_number": 3, "response": RESPONSE}
+
+
+@dataclasses.dataclass
+class Town:
+    name: str
+    population: int
+
+
+@dataclasses.dataclass
+class Towns:
+    """Towns by size."""
+
+    towns: List[Town]
+
+
+class ResponsesFaceTest(unittest.TestCase):
+    """The Responses API beyond the recorded wire: streams that break off, stall or close early, retries,
+    timeouts, raw responses, parse with nested dataclasses, errors in streams; blocking and async."""
+
+    shell = "sync"
+
+    def setUp(self) -> None:
+        self.stub = Stub()
+        self.addCleanup(self.stub.stop)
+
+    def client(self, **kw: Any) -> Any:
+        kw.setdefault("timeout", WAIT)
+        kw.setdefault("base_url", self.stub.url + "/v1")
+        kw.setdefault("api_key", KEY)
+        if self.shell == "sync":
+            client: Any = chatclient.OpenAI(**kw)
+            self.addCleanup(client.close)
+            return client
+        loop = asyncio.new_event_loop()
+        self.addCleanup(loop.close)
+        self.addCleanup(lambda: loop.run_until_complete(loop.shutdown_asyncgens()))
+        inner = chatclient.AsyncOpenAI(**kw)
+        self.addCleanup(lambda: loop.run_until_complete(inner.close()))
+        return OnLoop(inner, loop)
+
+    def create(self, client: Any, **kw: Any) -> Any:
+        return client.responses.create(model="gpt-4.1", input="hi", **kw)
+
+    def test_stream_events_typed_and_connection_reused(self) -> None:
+        self.stub.reply(sse_reply(response_events(*RESPONSE_DELTAS, RESPONSE_COMPLETED).decode()),
+                        json_reply(RESPONSE))
+        client = self.client()
+        stream = self.create(client, stream=True)
+        self.assertIsInstance(stream._target if self.shell == "async" else stream,
+                              chatclient.AsyncStream if self.shell == "async" else chatclient.Stream)
+        events = list(stream)
+        self.assertEqual([type(e).__name__ for e in events], ["ResponseCreatedEvent", "ResponseTextDeltaEvent",
+                                                             "ResponseTextDeltaEvent", "ResponseCompletedEvent"])
+        self.assertIsInstance(events[0], chatclient.ResponseStreamEvent)
+        self.assertEqual((events[1].delta, events[1].sequence_number), ("Hel", 1))
+        self.assertIsInstance(events[-1].response, chatclient.Response)
+        self.assertEqual((events[-1].response.output_text, events[-1].response.created_at), ("Hello", 1741476542.0))
+        self.assertIsInstance(events[-1].response.created_at, float)
+        self.assertEqual(events[-1].response.usage.total_tokens, 4)
+        self.assertEqual(self.create(client).output_text, "Hello")
+        self.assertEqual(self.stub.connections, 1)  # the stream was read to its end: its connection reused
+
+    def test_stream_ending_before_a_terminal_event_raises_after_what_came(self) -> None:
+        for events in (RESPONSE_DELTAS, RESPONSE_DELTAS[:1], []):
+            with self.subTest(events=len(events)):
+                self.stub.reply(sse_reply(response_events(*events).decode()))
+                got = []
+                with self.assertRaises(chatclient.APIConnectionError) as caught:
+                    for event in self.create(self.client(), stream=True):
+                        got.append(event.type)
+                self.assertEqual(got, [e["type"] for e in events])
+                self.assertIn("ended before", caught.exception.message)
+                self.stub.reply(sse_reply(response_events(*events).decode()))
+                with self.assertRaises(chatclient.APIConnectionError):
+                    with self.client().responses.stream(model="gpt-4.1", input="hi") as stream:
+                        stream.get_final_response()
+        for terminal in ({"type": "response.failed", "response": dict(RESPONSE, status="failed")},
+                         {"type": "response.incomplete", "response": dict(RESPONSE, status="incomplete")},
+                         {"type": "error", "code": "x", "message": "flat"}):
+            self.stub.reply(sse_reply(response_events(RESPONSE_DELTAS[0], terminal).decode()))
+            events = list(self.create(self.client(), stream=True))  # each ends a stream: no error
+            self.assertEqual(events[-1].type, terminal["type"])
+
+    def test_error_object_in_stream_raises_api_error_after_earlier_events(self) -> None:
+        for error, message in (({"message": "busy", "code": "overloaded"}, "busy"),
+                               ("a string", "An error occurred during streaming")):
+            self.stub.reply(sse_reply(response_events(RESPONSE_DELTAS[0], {"error": error}).decode()))
+            got = []
+            with self.assertRaises(chatclient.APIError) as caught:
+                for event in self.create(self.client(), stream=True):
+                    got.append(event.type)
+            self.assertEqual(got, ["response.created"])
+            self.assertIs(type(caught.exception), chatclient.APIError)
+            self.assertEqual((caught.exception.message, caught.exception.body), (message, error))
+        self.stub.reply(sse_reply("data: {not json\n\n"))
+        with self.assertRaises(chatclient.APIError):
+            list(self.create(self.client(), stream=True))
+
+    def test_stream_close_and_mid_stream_stall(self) -> None:
+        stall = threading.Event()
+        self.addCleanup(stall.set)
+        first = response_events(RESPONSE_DELTAS[0])
+        self.stub.default = lambda h: (chunked([first], end=False)(h), stall.wait(WAIT))
+        client = self.client(timeout=0.3, max_retries=0)
+        got = []
+        with self.assertRaises(chatclient.APITimeoutError):
+            for event in self.create(client, stream=True):
+                got.append(event.type)
+        self.assertEqual(got, ["response.created"])
+        stream = self.create(client, stream=True)
+        self.assertEqual(next(iter(stream)).type, "response.created")
+        stream.close()  # drops the connection at once
+        self.assertEqual(len(self.stub.requests), 2)  # a stream being read is never retried
+
+    def test_retries_timeouts_and_raw_response(self) -> None:
+        self.stub.reply(json_reply({"error": {"message": "busy"}}, 500, retry_after_ms="1"),
+                        json_reply(RESPONSE, x_request_id="req-7"))
+        self.assertEqual(self.create(self.client(max_retries=1)).output_text, "Hello")
+        self.assertEqual(len(self.stub.requests), 2)
+        self.stub.reply(json_reply({"error": {"message": "no"}}, 404))
+        with self.assertRaises(chatclient.NotFoundError):
+            self.client(max_retries=2).responses.retrieve("resp_x")
+        self.assertEqual(len(self.stub.requests), 3)  # 404: not retried
+        self.stub.reply(json_reply(RESPONSE, x_request_id="req-8"))
+        raw = self.client().responses.with_raw_response.create(model="gpt-4.1", input="hi")
+        self.assertEqual((raw.status_code, raw.request_id), (200, "req-8"))
+        self.assertEqual(raw.parse().output_text, "Hello")
+        self.stub.default = lambda h: self.stub.release.wait(WAIT)
+        with self.assertRaises(chatclient.APITimeoutError):
+            self.create(self.client(timeout=0.2, max_retries=0))
+
+    def test_parse_nested_dataclasses_and_function_tools(self) -> None:
+        answer = {"towns": [{"name": "Ely", "population": 20000}]}
+        body = dict(RESPONSE, output=[
+            {"id": "msg_1", "type": "message", "role": "assistant", "status": "completed",
+             "content": [{"type": "output_text", "text": json.dumps(answer), "annotations": []}]},
+            {"id": "fc_1", "type": "function_call", "call_id": "c1", "name": "Town",
+             "arguments": json.dumps({"name": "Ely", "population": 1})}])
+        self.stub.reply(json_reply(body))
+        client = self.client()
+        parsed = client.responses.parse(model="gpt-4.1", input="towns?", text_format=Towns,
+                                        tools=[chatclient.function_tool(Town)])
+        self.assertIsInstance(parsed, chatclient.ParsedResponse)
+        self.assertEqual(parsed.output_parsed, Towns([Town("Ely", 20000)]))
+        self.assertEqual(parsed.output[0].content[0].parsed, Towns([Town("Ely", 20000)]))
+        self.assertEqual(parsed.output[1].parsed_arguments, Town("Ely", 1))
+        self.assertEqual(parsed.to_dict()["output"][1]["parsed_arguments"], {"name": "Ely", "population": 1})
+        sent = self.stub.body()
+        self.assertEqual(sent["text"]["format"]["name"], "Towns")
+        self.assertEqual(sent["text"]["format"]["schema"]["description"], "Towns by size.")
+        self.assertEqual(sent["tools"][0]["name"], "Town")
+        self.assertNotIn("function", sent["tools"][0])
+        with self.assertRaises(TypeError):
+            client.responses.parse(model="m", input="x", text_format=Towns, text={"format": {"type": "text"}})
+        with self.assertRaises(ValueError):
+            client.responses.stream(response_id="resp_1", model="m")
+        self.assertEqual(len(self.stub.requests), 1)
+
+    def test_stream_helper_parses_the_completed_response(self) -> None:
+        body = dict(RESPONSE, output=[{"id": "msg_1", "type": "message", "role": "assistant", "status": "completed",
+                                       "content": [{"type": "output_text", "annotations": [],
+                                                    "text": json.dumps({"name": "Ely", "population": 3})}]}])
+        events = [RESPONSE_DELTAS[0],
+                  {"type": "response.output_text.done", "sequence_number": 1, "item_id": "msg_1", "output_index": 0,
+                   "content_index": 0, "text": json.dumps({"name": "Ely", "population": 3})},
+                  {"type": "response.completed", "sequence_number": 2, "response": body}]
+        self.stub.reply(sse_reply(response_events(*events).decode()))
+        with self.client().responses.stream(model="gpt-4.1", input="hi", text_format=Town) as stream:
+            done = [e for e in stream if e.type == "response.output_text.done"]
+            final = stream.get_final_response()
+        self.assertEqual(done[0].parsed, Town("Ely", 3))
+        self.assertEqual(final.output_parsed, Town("Ely", 3))
+        self.assertEqual(self.stub.body()["text"]["format"]["type"], "json_schema")
+
+
+class AsyncResponsesFaceTest(ResponsesFaceTest):
     shell = "async"
