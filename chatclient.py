@@ -5795,7 +5795,7 @@ class Response(BaseModel):
     @property
     def output_text(self) -> str:
         """Every ``output_text`` part of every message item, joined ("" when there is none)."""
-        texts = []
+        texts: List[str] = []
         for item in self._data.get("output") or ():
             content = item.get("content") if isinstance(item, dict) and item.get("type") == "message" else None
             if isinstance(content, list):
@@ -5911,13 +5911,17 @@ class _ResponseEvents:
         obj = _event_object(data, self)
         error = obj.get("error")
         if error:
-            said = error.get("message") if isinstance(error, Mapping) else None
-            raise APIError(said if isinstance(said, str) and said else "An error occurred during streaming",
-                           getattr(self.response, "request", None), body=error)
+            raise self._event_error(error)
         kind = obj.get("type")
         if kind in _TERMINAL_EVENTS:
             self._terminal = True
         return _event_reader(kind)(obj)
+
+    def _event_error(self, error: Any) -> BaseException:
+        """The error an event's top-level ``"error"`` is (openai's APIError, its body that value)."""
+        said = error.get("message") if isinstance(error, Mapping) else None
+        return APIError(said if isinstance(said, str) and said else "An error occurred during streaming",
+                        getattr(self.response, "request", None), body=error)
 
     def _step_end(self) -> None:
         if not self._terminal:
@@ -6816,6 +6820,8 @@ def _cli_parser() -> Any:
                         "start (connecting and retries included), then the longest silence in it")
     parser.add_argument("--retries", type=_count, default=3, help="retries on connect errors and 408/429/5xx (3)")
     parser.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
+    parser.add_argument("--responses", action="store_true", help="ask through the Responses API (POST .../responses; "
+                        "a conversation's history stays on the server, by previous_response_id)")
     parser.add_argument("--json", action="store_true", help="print the whole response as JSON")
     parser.add_argument("--info", action="store_true", help="print the model behind the endpoint")
     parser.add_argument("--verbose", action="store_true", help="say which kind of endpoint, and each request id")
@@ -6926,12 +6932,79 @@ def _answer(args: Any, client: ChatCompletionsClient, messages: List[Any], statu
         status.clear()
 
 
+class _ResponseUpdates(_ResponseEvents, StreamingChatCompletions):
+    """--responses' stream: the Responses API's per-event step on the SDK face's stream, so that its
+    errors are chatclient's, as the rest of the command line's."""
+
+    def _event_error(self, error: Any) -> BaseException:
+        return self._error(error if isinstance(error, Mapping) else {"message": str(error)})
+
+
+def _responses_op(client: ChatCompletionsClient, body: Dict[str, Any], call: Dict[str, Any]) -> Any:
+    """--responses' request: ``POST {endpoint}/responses`` through the chat client's own endpoint, auth,
+    retries and timeouts; a Response, or (``"stream": true``) its events."""
+    response, options = yield from client._call("POST", "/responses", _dumps(body), call)
+    if body.get("stream") is not True:
+        return Response._from_json((yield from client._json_of(response)))
+    if not 200 <= response.status_code < 300:
+        yield from client._json_of(response)  # raises the error the status is
+    return _ResponseUpdates(response, max_sse_line_bytes=options.max_sse_line_bytes,
+                            max_sse_event_bytes=options.max_sse_event_bytes)
+
+
+def _responses_body(args: Any, client: ChatCompletionsClient) -> Dict[str, Any]:
+    """What every --responses request says besides its input: model, instructions (--system), settings."""
+    return {"model": client._defaults.get("model"), "instructions": args.system, "temperature": args.temperature,
+            "max_output_tokens": args.max_tokens}
+
+
+def _respond(args: Any, client: ChatCompletionsClient, body: Dict[str, Any], status: _Status,
+             parts: List[str]) -> Optional[str]:
+    """--responses: one answer to ``body`` (input, instructions, previous_response_id, ...), printed as
+    ``_answer`` prints one; the id of the response, once it is complete (a later turn's previous_response_id)."""
+    request_id = _request_id()
+    if args.verbose:
+        status.line("request id " + request_id)
+    status.waiting()
+    call: Dict[str, Any] = {"headers": {"x-ms-client-request-id": request_id}}
+    body = {k: v for k, v in dict(body, stream=None if args.no_stream else True).items() if v is not None}
+    try:
+        if args.no_stream:
+            result: Response = client._run(_responses_op(client, body, call))
+            status.clear()
+            parts.append(result.output_text)
+            _print_json(result) if args.json else _write(result.output_text + "\n")
+            return result.id if result.status == "completed" else None
+        final: Optional[Response] = None
+        with client._run(_responses_op(client, body, call)) as stream:
+            for event in stream:
+                kind, data = event.type, event._data
+                if kind == "response.output_text.delta" and isinstance(data.get("delta"), str) and data["delta"]:
+                    status.clear()
+                    parts.append(data["delta"])
+                    if not args.json:
+                        _write(data["delta"])
+                elif kind in ("response.completed", "response.incomplete"):
+                    final = event.response
+                elif kind in ("response.failed", "error"):  # the answer stops here: an error, as an error status
+                    error = (data.get("response") or {}).get("error") if kind == "response.failed" else data
+                    raise stream._error(error if isinstance(error, Mapping) else {"message": "the response failed"})
+            if args.json and final is not None:
+                _print_json(final)
+        if not args.json:
+            _write("\n")
+        return final.id if final is not None and final.status == "completed" else None
+    finally:
+        status.clear()
+
+
 def _conversation(args: Any, client: ChatCompletionsClient, history: List[Any], status: _Status) -> int:
     """Turns until /exit or end of input; Ctrl-C stops the answer under way and keeps what came of it."""
     try:
         import readline  # noqa: F401  (line editing and history for input(), where the platform has it)
     except ImportError:  # pragma: no cover
         pass
+    previous: Optional[str] = None  # --responses: the last complete answer's id
     while True:
         try:
             line = input("> ").strip()
@@ -6944,6 +7017,15 @@ def _conversation(args: Any, client: ChatCompletionsClient, history: List[Any], 
         if line in ("/exit", "/quit"):
             return _EXIT_OK
         if not line:
+            continue
+        if args.responses:  # the history is on the server: each turn names the answer before it
+            try:
+                previous = _respond(args, client, dict(_responses_body(args, client), input=line,
+                                                       previous_response_id=previous), status, []) or previous
+            except KeyboardInterrupt:
+                _write("\n")
+            except AzureError as exc:
+                status.line(_one_line(exc, ("POST", client._url("/responses"))))
             continue
         history.append(UserMessage(line))
         parts: List[str] = []
@@ -7032,15 +7114,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     about = [str(getattr(v, "value", v)) for v in (info.model_type, info.model_provider_name) if v]
                     _write("{}{}\n".format(info.model_name, " ({})".format(", ".join(about)) if about else ""))
                 return _EXIT_OK
-            history: List[Any] = [SystemMessage(args.system)] if args.system else []
+            history: List[Any] = [SystemMessage(args.system)] if args.system and not args.responses else []
             if args.prompt is None:
                 return _conversation(args, client, history, status)
-            history.append(UserMessage(sys.stdin.read() if args.prompt == "-" else args.prompt))
+            prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+            if args.responses:
+                _respond(args, client, dict(_responses_body(args, client), input=prompt), status, parts)
+                return _EXIT_OK
+            history.append(UserMessage(prompt))
             _answer(args, client, history, status, parts)
             return _EXIT_OK
     except AzureError as exc:
         asked = ("GET", client._url("/info" if kind.info_route else "/models")) if args.info else \
-            ("POST", client._url("/chat/completions"))
+            ("POST", client._url("/responses" if args.responses else "/chat/completions"))
         status.line(_one_line(exc, asked, fix if isinstance(exc, ClientAuthenticationError) else ""))
         return _EXIT_SERVICE
     except KeyboardInterrupt:

@@ -6278,3 +6278,86 @@ class ResponsesFaceTest(unittest.TestCase):
 
 class AsyncResponsesFaceTest(ResponsesFaceTest):
     shell = "async"
+
+
+def response_turn(text: str, number: int) -> bytes:
+    """The events of a streamed answer ``text`` whose response id is resp_<number>."""
+    done = dict(RESPONSE, id="resp_%d" % number, output=[dict(RESPONSE["output"][0], content=[  # type: ignore[index]
+        {"type": "output_text", "text": text, "annotations": []}])])
+    return response_events(dict(RESPONSE_DELTAS[0], response=dict(done, status="in_progress", output=[])),
+                           dict(RESPONSE_DELTAS[1], delta=text), dict(RESPONSE_COMPLETED, response=done))
+
+
+class ResponsesCommandLineTest(unittest.TestCase):
+    """``--responses``: the command line asks through the Responses API, one-shot and in a conversation
+    (whose history is the previous answer's id), streamed, --no-stream, --json; its errors as the others."""
+
+    def setUp(self) -> None:
+        self.stub = Stub()
+        self.addCleanup(self.stub.stop)
+
+    def cli(self, *args: str) -> "subprocess.CompletedProcess[str]":
+        return subprocess.run(CLI + ["--endpoint", self.stub.url + "/v1", "--key", KEY, "--model", "gpt-4.1",
+                                     "--responses"] + list(args), capture_output=True, text=True, timeout=60,
+                              env=cli_environment())
+
+    def test_one_shot_streamed_whole_and_json(self) -> None:
+        self.stub.reply(sse_reply(response_turn("Hi there", 1).decode()), json_reply(RESPONSE),
+                        sse_reply(response_turn("Hi there", 2).decode()))
+        out = self.cli("--system", "Be brief.", "--temperature", "0.5", "--max-tokens", "9", "hello")
+        self.assertEqual((out.returncode, out.stdout), (0, "Hi there\n"), out.stderr)
+        self.assertEqual(self.stub.requests[0]["path"], "/v1/responses")
+        self.assertEqual(ordered(self.stub.body(0)), ordered({
+            "model": "gpt-4.1", "instructions": "Be brief.", "temperature": 0.5, "max_output_tokens": 9,
+            "input": "hello", "stream": True}))
+        out = self.cli("--no-stream", "hello")
+        self.assertEqual((out.returncode, out.stdout), (0, "Hello\n"), out.stderr)
+        self.assertNotIn("stream", self.stub.body(1))
+        out = self.cli("--json", "hello")
+        self.assertEqual(json.loads(out.stdout)["id"], "resp_2")
+
+    def test_errors_exit_1(self) -> None:
+        self.stub.reply(json_reply({"error": {"code": "model_not_found", "message": "no such model"}}, 404),
+                        sse_reply(response_events(RESPONSE_DELTAS[0], RESPONSE_DELTAS[1], {
+                            "type": "response.failed", "response": dict(RESPONSE, status="failed", error={
+                                "code": "server_error", "message": "the model failed"})}).decode()),
+                        sse_reply(response_events(*RESPONSE_DELTAS).decode()))
+        for said in ("no such model", "the model failed", "ended before"):
+            out = self.cli("hello")
+            self.assertEqual(out.returncode, 1, out.stderr)
+            self.assertIn(said, out.stderr)
+            self.assertIn("/v1/responses", out.stderr)
+            self.assertNotIn("Traceback", out.stderr)
+
+    def test_a_conversation_carries_the_previous_response_id(self) -> None:
+        import pty
+        import select
+        answers = [response_turn("Paris.", 1), response_turn("About 2.1 million.", 2)]
+        self.stub.reply(sse_reply(answers[0].decode()), sse_reply(answers[1].decode()))
+        leader, follower = pty.openpty()
+        self.addCleanup(os.close, leader)
+        process = subprocess.Popen(CLI + ["--endpoint", self.stub.url + "/v1", "--key", KEY, "--model", "gpt-4.1",
+                                          "--responses", "--system", "Be brief."], stdin=follower, stdout=follower,
+                                   stderr=follower, env=cli_environment({"TERM": "dumb"}))
+        os.close(follower)
+        self.addCleanup(process.kill)
+        screen = b""
+
+        def until(text: bytes) -> None:
+            nonlocal screen
+            deadline = time.monotonic() + WAIT
+            while text not in screen:
+                ready, _, _ = select.select([leader], [], [], max(0.0, deadline - time.monotonic()))
+                self.assertTrue(ready, "waited for %r; the screen shows %r" % (text, screen))
+                screen += os.read(leader, 4096)
+        for question, answer in [("Capital of France?", b"Paris."), ("Its population?", b"About 2.1 million.")]:
+            until(b"> ")
+            screen = b""
+            os.write(leader, question.encode() + b"\n")
+            until(answer)
+        until(b"> ")
+        os.write(leader, b"/exit\n")
+        self.assertEqual(process.wait(WAIT), 0)
+        bodies = [json.loads(r["body"]) for r in self.stub.requests]
+        self.assertEqual([(b["input"], b.get("previous_response_id"), b["instructions"]) for b in bodies],
+                         [("Capital of France?", None, "Be brief."), ("Its population?", "resp_1", "Be brief.")])
