@@ -2498,6 +2498,13 @@ def fake_endpoint(stub: Stub) -> Callable[[BaseHTTPRequestHandler], None]:
             kind = "embeddings" if path.startswith("/emb") else "image_embeddings" if path.startswith("/img") \
                 else "chat_completion"
             obj = {"model_name": "fake-model", "model_type": kind, "model_provider_name": "Fake"}
+        elif path.endswith("/responses"):  # the Responses API: its text, or an example of its text.format
+            fmt = (body.get("text") or {}).get("format") or {}
+            text = json.dumps(example_for(fmt["schema"])) if fmt.get("type") == "json_schema" else "A fake answer."
+            if body.get("stream"):
+                chunked([response_turn(text, 1)])(h)
+                return
+            obj = fake_response(text, 1)
         elif path.endswith("embeddings"):
             obj = dict(EMBEDDINGS, data=[{"index": i, "embedding": [0.1, 0.2, 0.3, 0.4], "object": "embedding"}
                                          for i, _ in enumerate(body.get("input", []))])
@@ -6280,10 +6287,15 @@ class AsyncResponsesFaceTest(ResponsesFaceTest):
     shell = "async"
 
 
+def fake_response(text: str, number: int) -> Dict[str, Any]:
+    """A complete response whose answer is ``text`` and id resp_<number>."""
+    return dict(RESPONSE, id="resp_%d" % number, output=[dict(RESPONSE["output"][0], content=[  # type: ignore[index]
+        {"type": "output_text", "text": text, "annotations": []}])])
+
+
 def response_turn(text: str, number: int) -> bytes:
     """The events of a streamed answer ``text`` whose response id is resp_<number>."""
-    done = dict(RESPONSE, id="resp_%d" % number, output=[dict(RESPONSE["output"][0], content=[  # type: ignore[index]
-        {"type": "output_text", "text": text, "annotations": []}])])
+    done = fake_response(text, number)
     return response_events(dict(RESPONSE_DELTAS[0], response=dict(done, status="in_progress", output=[])),
                            dict(RESPONSE_DELTAS[1], delta=text), dict(RESPONSE_COMPLETED, response=done))
 
