@@ -6150,6 +6150,9 @@ class ResponseStreamManager:
 class AsyncResponseStreamManager(ResponseStreamManager):
     """``async with client.responses.stream(...) as stream``."""
 
+    def __enter__(self) -> Any:
+        raise TypeError("the async clients' responses.stream(...) is used with `async with`")
+
     async def __aenter__(self) -> AsyncResponseStream:
         self._stream = AsyncResponseStream(await self._start(), *self._args)
         return self._stream  # type: ignore[no-any-return]

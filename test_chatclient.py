@@ -6286,6 +6286,22 @@ class ResponsesFaceTest(unittest.TestCase):
 class AsyncResponsesFaceTest(ResponsesFaceTest):
     shell = "async"
 
+    def test_async_for_over_every_page_of_input_items(self) -> None:
+        item = {"type": "message", "role": "user", "status": "completed", "content": []}
+        self.stub.reply(json_reply({"object": "list", "data": [dict(item, id="a"), dict(item, id="b")],
+                                    "has_more": True, "first_id": "a", "last_id": "b"}),
+                        json_reply({"object": "list", "data": [dict(item, id="c")], "has_more": False}))
+
+        async def main() -> List[str]:
+            async with chatclient.AsyncOpenAI(base_url=self.stub.url + "/v1", api_key=KEY) as client:
+                with self.assertRaises(TypeError):
+                    with client.responses.stream(model="m", input="x"):  # type: ignore[attr-defined]
+                        pass
+                return [it.id async for it in client.responses.input_items.list("resp_1", limit=2)]
+        self.assertEqual(asyncio.run(main()), ["a", "b", "c"])
+        self.assertEqual([r["path"] for r in self.stub.requests], ["/v1/responses/resp_1/input_items?limit=2",
+                                                                    "/v1/responses/resp_1/input_items?limit=2&after=b"])
+
 
 def fake_response(text: str, number: int) -> Dict[str, Any]:
     """A complete response whose answer is ``text`` and id resp_<number>."""
