@@ -5635,7 +5635,8 @@ class Models(_Resource):
 def _union(name: str, table: Mapping[str, Any], default: Any) -> Any:
     """A model "class" for ``_typed`` that reads each object as the class its ``"type"`` names."""
     def from_json(data: Dict[str, Any]) -> Any:
-        return table.get(data.get("type", ""), default)._from_json(data)
+        kind = data.get("type")
+        return (table.get(kind, default) if type(kind) is str else default)._from_json(data)
     return type(name, (), {"_from_json": staticmethod(from_json)})
 
 
@@ -5917,6 +5918,8 @@ class _ResponseEvents:
         if obj.get("error"):
             raise self._event_error(obj["error"])
         kind = obj.get("type")
+        if type(kind) is not str:
+            kind = ""  # an odd "type" is data: the event reads as a ResponseStreamEvent
         if kind in _TERMINAL_EVENTS:
             self._terminal = True
         return (_EVENT_READERS.get(kind) or _event_reader(kind))(obj)
@@ -6012,24 +6015,24 @@ class _ResponseAssembly:
     def __init__(self, events: Any, text_format: Any, tools: Any, starting_after: Optional[int]) -> None:
         self._events, self._text_format, self._tools = events, text_format, tools
         self._starting_after = starting_after
-        self._snapshots: Dict[Any, str] = {}
-        self._phases: Dict[Any, Any] = {}
+        self._snapshots: Dict[str, str] = {}
+        self._phases: Dict[str, Any] = {}
         self._completed: Optional[ParsedResponse] = None
         self.response = getattr(events, "response", None)
 
     def _take(self, event: ResponseStreamEvent) -> Optional[ResponseStreamEvent]:
         data = event._data
-        kind = data.get("type")
+        kind, where = data.get("type"), repr(data.get("output_index"))  # a server's odd index is no error here
         if kind in ("response.output_text.delta", "response.function_call_arguments.delta"):
-            key = (kind, data.get("output_index"), data.get("content_index"))
+            key = "{} {} {!r}".format(kind, where, data.get("content_index"))
             delta = data.get("delta")
             data["snapshot"] = self._snapshots[key] = self._snapshots.get(key, "") + (
                 delta if isinstance(delta, str) else "")
         elif kind == "response.output_item.added" and isinstance(data.get("item"), dict):
-            self._phases[data.get("output_index")] = data["item"].get("phase")
+            self._phases[where] = data["item"].get("phase")
         elif kind == "response.output_text.done":
             data["parsed"], event.__dict__["parsed"] = _parsed_text(
-                data.get("text"), self._text_format, self._phases.get(data.get("output_index")))
+                data.get("text"), self._text_format, self._phases.get(where))
         elif kind == "response.completed" and isinstance(data.get("response"), dict):
             self._completed = event.__dict__["response"] = _parsed_response(
                 data["response"], self._text_format, self._tools)

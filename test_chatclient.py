@@ -6170,6 +6170,19 @@ class ResponsesFaceTest(unittest.TestCase):
         self.assertEqual(self.create(client).output_text, "Hello")
         self.assertEqual(self.stub.connections, 1)  # the stream was read to its end: its connection reused
 
+    def test_odd_types_and_indexes_are_data(self) -> None:
+        odd = [{"type": ["x"], "sequence_number": 0},
+               {"type": "response.output_item.added", "output_index": [0], "item": {"type": {"a": 1}, "id": "i"}},
+               {"type": "response.output_text.delta", "output_index": {"a": 1}, "content_index": [], "delta": "x"},
+               RESPONSE_COMPLETED]
+        self.stub.reply(sse_reply(response_events(*odd).decode()), sse_reply(response_events(*odd).decode()))
+        events = list(self.create(self.client(), stream=True))
+        self.assertEqual([e.to_dict() for e in events], odd)
+        self.assertIs(type(events[0]), chatclient.ResponseStreamEvent)
+        self.assertEqual(events[1].item.id, "i")
+        with self.client().responses.stream(model="gpt-4.1", input="hi") as stream:
+            self.assertEqual([e.get("snapshot") for e in stream], [None, None, "x", None])
+
     def test_stream_ending_before_a_terminal_event_raises_after_what_came(self) -> None:
         for events in (RESPONSE_DELTAS, RESPONSE_DELTAS[:1], []):
             with self.subTest(events=len(events)):
