@@ -6908,40 +6908,6 @@ def _print_json(model: Model) -> None:
     _write(json.dumps(model.as_dict(), indent=2, ensure_ascii=False) + "\n")
 
 
-def _answer(args: Any, client: ChatCompletionsClient, messages: List[Any], status: _Status,
-            parts: List[str]) -> None:
-    """Ask for one answer to ``messages`` and print it; its text is appended to ``parts``
-    as it arrives, so an interrupted answer keeps what came."""
-    request_id = _request_id()
-    if args.verbose:
-        status.line("request id " + request_id)
-    status.waiting()
-    call: Dict[str, Any] = {"headers": {"x-ms-client-request-id": request_id}}
-    try:
-        if args.no_stream:
-            result = client.complete(messages=messages, **call)
-            status.clear()
-            text = (result.choices[0].message.content if result.choices and result.choices[0].message else "") or ""
-            parts.append(text)
-            _print_json(result) if args.json else _write(text + "\n")
-            return
-        with client.complete(messages=messages, stream=True, **call) as stream:
-            for update in stream:
-                for choice in update.choices or ():
-                    content = choice.delta.content if choice.delta is not None and choice.index in (0, None) else None
-                    if content:
-                        status.clear()
-                        parts.append(content)
-                        if not args.json:
-                            _write(content)
-            if args.json:
-                _print_json(stream.get_final_completion())
-        if not args.json:
-            _write("\n")
-    finally:
-        status.clear()
-
-
 class _ResponseUpdates(_ResponseEvents, StreamingChatCompletions):
     """--responses' stream: the Responses API's per-event step on the SDK face's stream, so that its
     errors are chatclient's, as the rest of the command line's."""
@@ -7004,6 +6970,40 @@ def _respond(args: Any, client: ChatCompletionsClient, body: Dict[str, Any], sta
         if not args.json:
             _write("\n")
         return final.id if final is not None and final.status == "completed" else None
+    finally:
+        status.clear()
+
+
+def _answer(args: Any, client: ChatCompletionsClient, messages: List[Any], status: _Status,
+            parts: List[str]) -> None:
+    """Ask for one answer to ``messages`` and print it; its text is appended to ``parts``
+    as it arrives, so an interrupted answer keeps what came."""
+    request_id = _request_id()
+    if args.verbose:
+        status.line("request id " + request_id)
+    status.waiting()
+    call: Dict[str, Any] = {"headers": {"x-ms-client-request-id": request_id}}
+    try:
+        if args.no_stream:
+            result = client.complete(messages=messages, **call)
+            status.clear()
+            text = (result.choices[0].message.content if result.choices and result.choices[0].message else "") or ""
+            parts.append(text)
+            _print_json(result) if args.json else _write(text + "\n")
+            return
+        with client.complete(messages=messages, stream=True, **call) as stream:
+            for update in stream:
+                for choice in update.choices or ():
+                    content = choice.delta.content if choice.delta is not None and choice.index in (0, None) else None
+                    if content:
+                        status.clear()
+                        parts.append(content)
+                        if not args.json:
+                            _write(content)
+            if args.json:
+                _print_json(stream.get_final_completion())
+        if not args.json:
+            _write("\n")
     finally:
         status.clear()
 
