@@ -5860,13 +5860,12 @@ _EVENT_NAMES = {
 _EVENT_READERS: Dict[str, Callable[[Dict[str, Any]], ResponseStreamEvent]] = {}  # filled on first use of each type
 
 
-def _event_reader(kind: Any) -> Callable[[Dict[str, Any]], ResponseStreamEvent]:
+def _event_reader(kind: str) -> Callable[[Dict[str, Any]], ResponseStreamEvent]:
     """The function that reads an event of this type as its class (made the first time)."""
     reader = _EVENT_READERS.get(kind)
     if reader is None:
         name = _EVENT_NAMES.get(kind)
-        if name is None and isinstance(kind, str) and kind.startswith("response.") and kind[9:] in \
-                _EVENT_TYPES.split():
+        if name is None and kind.startswith("response.") and kind[9:] in _EVENT_TYPES.split():
             name = "Response" + "".join(w.capitalize() for w in re.split(r"[._]", kind[9:])) + "Event"
         if name is None:
             return ResponseStreamEvent._from_json  # unknown: not remembered
@@ -5878,17 +5877,12 @@ _TERMINAL_EVENTS = frozenset(("response.completed", "response.failed", "response
 
 
 def _event_object(data: str, stream: Any) -> Dict[str, Any]:
-    """An event's data as a JSON object (DecodeError if it is not one)."""
+    """An event's data as a JSON object, read the slow way (DecodeError if it is not one)."""
     try:
-        obj, end = _scan_json(data, 0)
-        if end != len(data):
-            obj = json.loads(data)
-    except (StopIteration, ValueError, RecursionError):
-        try:
-            obj = json.loads(data)
-        except (ValueError, RecursionError):
-            raise DecodeError("a stream event is not JSON: {!r}".format(data[:200]), response=stream._http(),
-                              error_model=ODataV4Format({})) from None
+        obj = json.loads(data)
+    except (ValueError, RecursionError):
+        raise DecodeError("a stream event is not JSON: {!r}".format(data[:200]), response=stream._http(),
+                          error_model=ODataV4Format({})) from None
     if not isinstance(obj, dict):
         raise DecodeError("a stream event is not a JSON object: {!r}".format(data[:200]), response=stream._http(),
                           error_model=ODataV4Format({}))
