@@ -52,6 +52,22 @@ def stream_event(i: int, sent: float = 0.0) -> bytes:
                      "logprobs": None, "finish_reason": None}]}).encode() + b"\n\n"
 
 
+RESPONSE = {"id": "resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b", "object": "response",
+            "created_at": 1741476542, "status": "in_progress", "model": "gpt-4.1-2025-04-14", "output": [],
+            "temperature": 1.0, "top_p": 1.0, "usage": None}
+
+
+def response_event(kind: str, fields: Dict[str, Any]) -> bytes:
+    return b"event: " + kind.encode() + b"\ndata: " + json.dumps(dict(fields, type=kind)).encode() + b"\n\n"
+
+
+def response_delta(i: int) -> bytes:
+    """A streamed Responses API text delta, as OpenAI sends them."""
+    return response_event("response.output_text.delta", {
+        "item_id": "msg_67ccd2bf17f0819081ff3bb2cf6508e60bb6a6b452d3795b", "output_index": 0, "content_index": 0,
+        "delta": " token%d" % i, "logprobs": [], "sequence_number": i + 1})
+
+
 # ---------------------------------------------------------------------------
 # The stub server (its own process)
 # ---------------------------------------------------------------------------
@@ -86,6 +102,21 @@ def serve(port_file: str) -> None:
                 self._send(COMPLETION_BYTES)
                 return
             chunks, delay, close = int(query.get("chunks", 100)), float(query.get("delay", 0)), "close" in query
+            if self.path.startswith("/responses"):  # a Responses API stream: created, text deltas, completed
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                pieces = [response_event("response.created", {"response": RESPONSE, "sequence_number": 0})]
+                pieces += [response_delta(i) for i in range(chunks)]
+                pieces.append(response_event("response.completed", {"response": dict(RESPONSE, status="completed"),
+                                                                    "sequence_number": chunks + 1}))
+                for start in range(0, len(pieces), 200):
+                    batch = b"".join(pieces[start:start + 200])
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(batch), batch))
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+                return
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             if close:
@@ -173,6 +204,23 @@ class Floor:
             self.conn.close()
         return count
 
+    def responses_stream(self, query: str) -> int:
+        """A Responses API stream: each event's data line, json.loads."""
+        body = json.dumps({"model": "gpt-4.1", "input": "How many feet are in a mile?", "stream": True}).encode()
+        self.conn.request("POST", "/responses?" + query, body, self.headers)
+        response = self.conn.getresponse()
+        count, buffer = 0, b""
+        while True:
+            data = response.read1(65536)
+            if not data:
+                break
+            events = (buffer + data).split(b"\n\n")
+            buffer = events.pop()
+            for event in events:
+                if json.loads(event[event.index(b"data: ") + 6:])["type"] == "response.output_text.delta":
+                    count += 1
+        return count
+
 
 class Chat:
     """chatclient, used as its users do."""
@@ -183,6 +231,7 @@ class Chat:
         self.module = chatclient
         self.client = chatclient.ChatCompletionsClient("http://127.0.0.1:%d" % port, chatclient.AzureKeyCredential("k"),
                                                        api_version=None)
+        self.face = chatclient.OpenAI(base_url="http://127.0.0.1:%d" % port, api_key="k")
         self.messages = [chatclient.SystemMessage(REQUEST["messages"][0]["content"]),
                          chatclient.UserMessage(REQUEST["messages"][1]["content"])]
 
@@ -196,6 +245,16 @@ class Chat:
         for update in self.client.complete(messages=self.messages, stream=True, params=params):
             if update.choices and update.choices[0].delta.content:
                 on_event(update)
+                count += 1
+        return count
+
+    def responses_stream(self, query: str) -> int:
+        """The same Responses API stream, through the openai face's ``responses.create(stream=True)``."""
+        params = dict(p.split("=") for p in query.split("&"))
+        count = 0
+        for event in self.face.responses.create(model="gpt-4.1", input="How many feet are in a mile?", stream=True,
+                                                extra_query=params):
+            if event.type == "response.output_text.delta":
                 count += 1
         return count
 
@@ -394,6 +453,14 @@ def run(port: int, rounds: int, quick: bool) -> None:
     row("stream, client CPU per chunk", per_chunk["chat"] * 1e6, per_chunk["floor"] * 1e6, "us", "<= 1.5x")
     row("stream, chunks per second (wall)", chunks / statistics.median(wall["chat"]),
         chunks / statistics.median(wall["floor"]), "/s", "")
+
+    def responses_cpu(client: Any) -> float:
+        cpu, count = cpu_of(lambda: client.responses_stream("chunks=%d" % chunks))
+        assert count == chunks, count
+        return float(cpu) / (chunks + 2)
+    per_event = interleaved({"chat": lambda: responses_cpu(chat), "floor": lambda: responses_cpu(floor)}, rounds)
+    row("streamed Responses event, client CPU per event", per_event["chat"] * 1e6, per_event["floor"] * 1e6, "us",
+        "<= 1.5x")
 
     # first-token lag: the server stamps each chunk with its send time
     for framing, query in (("chunked", "chunks=4&delay=0.2"), ("close-delimited", "chunks=4&delay=0.2&close=1")):

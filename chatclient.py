@@ -123,6 +123,10 @@ __all__ = [
     "BaseModel", "ChatCompletion", "ChatCompletionChunk", "ChatCompletionMessage", "ChatCompletionMessageToolCall",
     "ChatCompletionMessageFunctionToolCall", "ChatCompletionTokenLogprob", "ChoiceDelta", "ChoiceDeltaToolCall",
     "CompletionUsage", "CreateEmbeddingResponse", "Embedding", "ModelObject", "ModelDeleted", "SyncPage", "AsyncPage",
+    "Response", "ParsedResponse", "ResponseStreamEvent", "ResponseUsage", "ResponseError", "ResponseOutputMessage",
+    "ResponseOutputText", "ResponseOutputRefusal", "ResponseFunctionToolCall", "ResponseReasoningItem",
+    "ResponseStream", "AsyncResponseStream", "ResponseStreamManager", "AsyncResponseStreamManager",
+    "SyncCursorPage", "AsyncCursorPage",
 ]
 
 DEFAULT_API_VERSION = "2024-05-01-preview"
@@ -5556,7 +5560,7 @@ class _Resource:
         return type(self)(self._client, True)  # type: ignore[call-arg,attr-defined]
 
     def _call(self, method: str, path: str, body: Optional[Dict[str, Any]], call: Mapping[str, Any],
-              parse: Callable[[Any], Any], stream: bool = False) -> Any:
+              parse: Optional[Callable[[Any], Any]], stream: Any = False) -> Any:
         return self._client._run(self._client._operation(method, path, body, call, parse, stream, self._raw))
 
 
@@ -5621,6 +5625,737 @@ class Models(_Resource):
         if not isinstance(model, str) or not model:
             raise ValueError("Expected a non-empty value for `model` but received {!r}".format(model))
         return "/models/" + _path_segment(model)
+
+
+# ---- the Responses API: client.responses ---------------------------------------------
+# Its types are openai's (fields in openai's order, so items sent back in a later ``input`` carry the
+# server's keys in the order openai sends them); an object whose "type" names no known class reads as
+# a plain BaseModel.  Its stream is the chat streams' machinery with another per-event step.
+
+def _union(name: str, table: Mapping[str, Any], default: Any) -> Any:
+    """A model "class" for ``_typed`` that reads each object as the class its ``"type"`` names."""
+    def from_json(data: Dict[str, Any]) -> Any:
+        kind = data.get("type")
+        return (table.get(kind, default) if type(kind) is str else default)._from_json(data)
+    return type(name, (), {"_from_json": staticmethod(from_json)})
+
+
+@_face_model
+class ResponseOutputText(BaseModel):
+    annotations: Optional[List[Any]] = None
+    text: Optional[str] = None
+    type: Optional[str] = None
+    logprobs: Optional[List[Any]] = None
+
+
+@_face_model
+class ResponseOutputRefusal(BaseModel):
+    refusal: Optional[str] = None
+    type: Optional[str] = None
+
+
+_ResponseContent = _union("_ResponseContent", {"output_text": ResponseOutputText, "refusal": ResponseOutputRefusal},
+                          BaseModel)
+
+
+@_face_model
+class ResponseOutputMessage(BaseModel):
+    id: Optional[str] = None
+    content: Optional[List[Any]] = _typed([_ResponseContent])
+    role: Optional[str] = None
+    status: Optional[str] = None
+    type: Optional[str] = None
+    phase: Optional[str] = None
+
+
+@_face_model
+class ResponseFunctionToolCall(BaseModel):
+    arguments: Optional[str] = None
+    call_id: Optional[str] = None
+    name: Optional[str] = None
+    type: Optional[str] = None
+    id: Optional[str] = None
+    caller: Optional[Any] = None
+    namespace: Optional[str] = None
+    status: Optional[str] = None
+
+
+@_face_model
+class ResponseReasoningSummary(BaseModel):
+    text: Optional[str] = None
+    type: Optional[str] = None
+
+
+@_face_model
+class ResponseReasoningItem(BaseModel):
+    id: Optional[str] = None
+    summary: Optional[List[ResponseReasoningSummary]] = _typed([ResponseReasoningSummary])
+    type: Optional[str] = None
+    content: Optional[List[ResponseReasoningSummary]] = _typed([ResponseReasoningSummary])
+    encrypted_content: Optional[str] = None
+    status: Optional[str] = None
+
+
+@_face_model
+class ResponseFunctionWebSearch(BaseModel):
+    id: Optional[str] = None
+    action: Optional[Any] = None
+    status: Optional[str] = None
+    type: Optional[str] = None
+
+
+@_face_model
+class ResponseCustomToolCall(BaseModel):
+    call_id: Optional[str] = None
+    input: Optional[str] = None
+    name: Optional[str] = None
+    type: Optional[str] = None
+    id: Optional[str] = None
+    caller: Optional[Any] = None
+    namespace: Optional[str] = None
+
+
+@_face_model
+class ResponseInputMessageItem(BaseModel):
+    id: Optional[str] = None
+    content: Optional[List[Any]] = None
+    role: Optional[str] = None
+    type: Optional[str] = None
+    status: Optional[str] = None
+
+
+_OUTPUT_ITEMS: Dict[str, Any] = {
+    "message": ResponseOutputMessage, "function_call": ResponseFunctionToolCall, "reasoning": ResponseReasoningItem,
+    "web_search_call": ResponseFunctionWebSearch, "custom_tool_call": ResponseCustomToolCall}
+_ResponseOutputItem = _union("_ResponseOutputItem", _OUTPUT_ITEMS, BaseModel)
+_ResponseInputItem = _union("_ResponseInputItem", dict(_OUTPUT_ITEMS, message=ResponseInputMessageItem), BaseModel)
+
+
+@_face_model
+class ResponseUsage(BaseModel):
+    input_tokens: Optional[int] = None
+    input_tokens_details: Optional[Dict[str, Any]] = None
+    output_tokens: Optional[int] = None
+    output_tokens_details: Optional[Dict[str, Any]] = None
+    total_tokens: Optional[int] = None
+
+
+@_face_model
+class ResponseError(BaseModel):
+    code: Optional[str] = None
+    message: Optional[str] = None
+    param: Optional[str] = None
+    type: Optional[str] = None
+
+
+@_face_model
+class Response(BaseModel):
+    """A response of the Responses API, as openai returns it; ``output_text`` joins its text."""
+
+    id: Optional[str] = None
+    access_programs: Optional[Any] = None
+    created_at: Optional[float] = None
+    error: Optional[ResponseError] = _typed(ResponseError)
+    incomplete_details: Optional[Any] = None
+    instructions: Optional[Any] = None
+    metadata: Optional[Dict[str, str]] = None
+    model: Optional[str] = None
+    object: Optional[str] = None
+    output: Optional[List[Any]] = _typed([_ResponseOutputItem])
+    parallel_tool_calls: Optional[bool] = None
+    temperature: Optional[float] = None
+    tool_choice: Optional[Any] = None
+    tools: Optional[List[Any]] = None
+    top_p: Optional[float] = None
+    background: Optional[bool] = None
+    completed_at: Optional[float] = None
+    conversation: Optional[Any] = None
+    image: Optional[Any] = None
+    input_transformations: Optional[Any] = None
+    max_output_tokens: Optional[int] = None
+    max_tool_calls: Optional[int] = None
+    moderation: Optional[Any] = None
+    previous_response_id: Optional[str] = None
+    prompt: Optional[Any] = None
+    prompt_cache_diagnostics: Optional[Any] = None
+    prompt_cache_key: Optional[str] = None
+    prompt_cache_options: Optional[Any] = None
+    prompt_cache_retention: Optional[str] = None
+    reasoning: Optional[Any] = None
+    safety_identifier: Optional[str] = None
+    service_tier: Optional[str] = None
+    status: Optional[str] = None
+    text: Optional[Any] = None
+    tool_usage: Optional[Any] = None
+    top_logprobs: Optional[int] = None
+    truncation: Optional[str] = None
+    usage: Optional[ResponseUsage] = _typed(ResponseUsage)
+    user: Optional[str] = None
+    _FLOATS = ("created_at", "temperature", "top_p", "completed_at")
+
+    @property
+    def output_text(self) -> str:
+        """Every ``output_text`` part of every message item, joined ("" when there is none)."""
+        texts: List[str] = []
+        for item in self._data.get("output") or ():
+            content = item.get("content") if isinstance(item, dict) and item.get("type") == "message" else None
+            if isinstance(content, list):
+                texts.extend(part["text"] for part in content if isinstance(part, dict)
+                             and part.get("type") == "output_text" and isinstance(part.get("text"), str))
+        return "".join(texts)
+
+
+class ParsedResponse(Response):
+    """What ``responses.parse`` and ``responses.stream`` give: output_text parts carry ``parsed``,
+    function calls ``parsed_arguments``; ``output_parsed`` is the first ``parsed`` there is."""
+
+    @property
+    def output_parsed(self) -> Any:
+        for item in self.output or ():
+            if getattr(item, "type", None) == "message":
+                for part in item.content or ():
+                    parsed = getattr(part, "parsed", None) if getattr(part, "type", None) == "output_text" else None
+                    if parsed is not None:
+                        return parsed
+        return None
+
+
+ParsedResponse._from_json = staticmethod(_wrapper(ParsedResponse))  # type: ignore[assignment]
+
+
+@_face_model
+class ResponseStreamEvent(BaseModel):
+    """One event of a streamed response: ``type`` and its fields (``response``, ``item``, ``part``
+    typed); an event type openai knows reads as its class (``ResponseTextDeltaEvent``, ...)."""
+
+    type: Optional[str] = None
+    sequence_number: Optional[int] = None
+    response: Optional[Response] = _typed(Response)
+    item: Optional[Any] = _typed(_ResponseOutputItem)
+    part: Optional[Any] = _typed(_ResponseContent)
+
+
+# The event types openai 3.57 has a class for; the class is "Response" + the type in CamelCase + "Event"
+# but for the few named otherwise.
+_EVENT_TYPES = (
+    "audio.delta audio.done audio.transcript.delta audio.transcript.done code_interpreter_call_code.delta "
+    "code_interpreter_call_code.done code_interpreter_call.completed code_interpreter_call.in_progress "
+    "code_interpreter_call.interpreting compaction.compacting completed content_part.added content_part.done created "
+    "file_search_call.completed file_search_call.in_progress file_search_call.searching function_call_arguments.delta "
+    "function_call_arguments.done shell_call_command.added shell_call_command.delta shell_call_command.done "
+    "shell_call_output_content.delta shell_call_output_content.done in_progress failed incomplete output_item.added "
+    "output_item.done reasoning_summary_part.added reasoning_summary_part.done reasoning_summary_text.delta "
+    "reasoning_summary_text.done reasoning_text.delta reasoning_text.done refusal.delta refusal.done "
+    "output_text.annotation.added web_search_call.completed web_search_call.in_progress web_search_call.searching "
+    "mcp_call_arguments.delta mcp_call_arguments.done mcp_call.completed mcp_call.failed mcp_call.in_progress "
+    "mcp_list_tools.completed mcp_list_tools.failed mcp_list_tools.in_progress queued custom_tool_call_input.delta "
+    "custom_tool_call_input.done")
+_EVENT_NAMES = {
+    "error": "ResponseErrorEvent", "response.output_text.delta": "ResponseTextDeltaEvent",
+    "response.output_text.done": "ResponseTextDoneEvent",
+    "response.image_generation_call.completed": "ResponseImageGenCallCompletedEvent",
+    "response.image_generation_call.generating": "ResponseImageGenCallGeneratingEvent",
+    "response.image_generation_call.in_progress": "ResponseImageGenCallInProgressEvent",
+    "response.image_generation_call.partial_image": "ResponseImageGenCallPartialImageEvent"}
+_EVENT_READERS: Dict[str, Callable[[Dict[str, Any]], ResponseStreamEvent]] = {}  # filled on first use of each type
+
+
+def _event_reader(kind: str) -> Callable[[Dict[str, Any]], ResponseStreamEvent]:
+    """The function that reads an event of this type as its class (made the first time)."""
+    reader = _EVENT_READERS.get(kind)
+    if reader is None:
+        name = _EVENT_NAMES.get(kind)
+        if name is None and kind.startswith("response.") and kind[9:] in _EVENT_TYPES.split():
+            name = "Response" + "".join(w.capitalize() for w in re.split(r"[._]", kind[9:])) + "Event"
+        if name is None:
+            return ResponseStreamEvent._from_json  # unknown: not remembered
+        reader = _EVENT_READERS[kind] = _wrapper(type(name, (ResponseStreamEvent,), {"__module__": __name__}))
+    return reader
+
+
+_TERMINAL_EVENTS = frozenset(("response.completed", "response.failed", "response.incomplete", "error"))
+
+
+def _event_object(data: str, stream: Any) -> Dict[str, Any]:
+    """An event's data as a JSON object, read the slow way (DecodeError if it is not one)."""
+    try:
+        obj = json.loads(data)
+    except (ValueError, RecursionError):
+        raise DecodeError("a stream event is not JSON: {!r}".format(data[:200]), response=stream._http(),
+                          error_model=ODataV4Format({})) from None
+    if not isinstance(obj, dict):
+        raise DecodeError("a stream event is not a JSON object: {!r}".format(data[:200]), response=stream._http(),
+                          error_model=ODataV4Format({}))
+    return obj
+
+
+class _ResponseEvents:
+    """The per-event step of a Responses stream (the rest is the chat streams'): every event read
+    as its class; one with a truthy top-level ``"error"`` raises APIError; the body ending before
+    a terminal event raises (APIConnectionError, once mapped) after the events that came."""
+
+    _done: bool
+    _terminal = False
+    response: Any
+
+    def _step(self, event: ServerSentEvent) -> Any:
+        data = event[1]
+        try:  # the C scanner itself, as the chat streams' step (the checks of json.loads cost more)
+            obj, end = _scan_json(data, 0)
+            if end != len(data) or type(obj) is not dict:
+                raise ValueError
+        except (StopIteration, ValueError, RecursionError):
+            if data.startswith("[DONE]"):
+                self._done = True
+                return None
+            obj = _event_object(data, self)  # spaces around it, or the error it is
+        if obj.get("error"):
+            raise self._event_error(obj["error"])
+        kind = obj.get("type")
+        if type(kind) is not str:
+            kind = ""  # an odd "type" is data: the event reads as a ResponseStreamEvent
+        if kind in _TERMINAL_EVENTS:
+            self._terminal = True
+        return (_EVENT_READERS.get(kind) or _event_reader(kind))(obj)
+
+    def _event_error(self, error: Any) -> BaseException:
+        """The error an event's top-level ``"error"`` is (openai's APIError, its body that value)."""
+        said = error.get("message") if isinstance(error, Mapping) else None
+        return APIError(said if isinstance(said, str) and said else "An error occurred during streaming",
+                        getattr(self.response, "request", None), body=error)
+
+    def _step_end(self) -> None:
+        if not self._terminal:
+            raise ServiceResponseError("the stream ended before its last event (response.completed, .failed, "
+                                       ".incomplete or error): the response is incomplete")
+        self._done = True  # the body was read to its end: the connection can be used again
+
+
+class _ResponseEventStream(_ResponseEvents, Stream):
+    """What ``responses.create(stream=True)`` returns: a Stream of ResponseStreamEvent."""
+
+
+class _AsyncResponseEventStream(_ResponseEvents, AsyncStream):
+    """``async for`` over a streamed response's events."""
+
+
+# ---- parsed responses: text_format and strict function tools -------------------------
+
+def _responses_tool(tool: Any) -> Any:
+    """A tool for the Responses API: ``function_tool(...)``'s chat shape flattened (keeping what it
+    was made from), any other tool as it is."""
+    function = tool.get("function") if isinstance(tool, Mapping) and tool.get("type") == "function" else None
+    if not isinstance(function, Mapping):
+        return tool
+    flat = _FunctionTool(type="function", name=function.get("name"), description=function.get("description"),
+                         parameters=function.get("parameters"), strict=function.get("strict"))
+    flat.target = getattr(tool, "target", None)
+    return flat
+
+
+def _parsed_arguments(tools: Any, item: Mapping[str, Any]) -> Tuple[Any, Any]:
+    """A function call's ``parsed_arguments`` as (JSON, object): by a function tool of that name
+    made by ``function_tool`` (an instance), or a strict one (the decoded JSON); else None."""
+    if not isinstance(tools, (list, tuple)):
+        return None, None
+    tool = next((t for t in tools if isinstance(t, Mapping) and t.get("type") == "function"
+                 and t.get("name") == item.get("name")), None)
+    if tool is None or not (getattr(tool, "target", None) is not None or tool.get("strict")):
+        return None, None
+    value = json.loads(item.get("arguments") or "{}")
+    if getattr(tool, "target", None) is not None:
+        return value, _parse_tool_arguments(tool, item.get("arguments") or "{}")
+    return value, value
+
+
+def _parsed_text(text: Any, text_format: Any, phase: Any) -> Tuple[Any, Any]:
+    """An output_text part's ``parsed`` as (JSON, instance of text_format); None unless a
+    text_format was given and the message is a final answer (no phase, or "final_answer")."""
+    if text_format is None or not isinstance(text, str) or phase not in (None, "final_answer"):
+        return None, None
+    value = json.loads(text)
+    return value, _parse_as(text_format, value)
+
+
+def _parsed_response(obj: Dict[str, Any], text_format: Any, tools: Any) -> ParsedResponse:
+    """A response with ``parsed`` on its output_text parts and ``parsed_arguments`` on its function
+    calls (null in its JSON when there is nothing to parse, as openai's)."""
+    parsed: List[Tuple[Dict[str, Any], str, Any]] = []
+    for item in obj.get("output") or ():
+        if not isinstance(item, dict):
+            continue
+        if item.get("type") == "message":
+            for part in item.get("content") or ():
+                if isinstance(part, dict) and part.get("type") == "output_text":
+                    part["parsed"], instance = _parsed_text(part.get("text"), text_format, item.get("phase"))
+                    parsed.append((part, "parsed", instance))
+        elif item.get("type") == "function_call":
+            item["parsed_arguments"], instance = _parsed_arguments(tools, item)
+            parsed.append((item, "parsed_arguments", instance))
+    response = ParsedResponse._from_json(obj)
+    for item_model in response.output or ():  # the instances, on the item objects (their JSON is in the document)
+        for model in [item_model] + list(getattr(item_model, "content", None) or ()):
+            for data, key, instance in parsed:
+                if isinstance(model, BaseModel) and model._data is data:
+                    model.__dict__[key] = instance
+    return response
+
+
+class _ResponseAssembly:
+    """What ``responses.stream(...)``'s sync and async streams share: each event as openai's
+    helper gives it (text and argument deltas with ``snapshot``, ``output_text.done`` with
+    ``parsed``, ``response.completed`` with a ParsedResponse), and the final response."""
+
+    def __init__(self, events: Any, text_format: Any, tools: Any, starting_after: Optional[int]) -> None:
+        self._events, self._text_format, self._tools = events, text_format, tools
+        self._starting_after = starting_after
+        self._snapshots: Dict[str, str] = {}
+        self._phases: Dict[str, Any] = {}
+        self._completed: Optional[ParsedResponse] = None
+        self.response = getattr(events, "response", None)
+
+    def _take(self, event: ResponseStreamEvent) -> Optional[ResponseStreamEvent]:
+        data = event._data
+        kind, where = data.get("type"), repr(data.get("output_index"))  # a server's odd index is no error here
+        if kind in ("response.output_text.delta", "response.function_call_arguments.delta"):
+            key = "{} {} {!r}".format(kind, where, data.get("content_index"))
+            delta = data.get("delta")
+            data["snapshot"] = self._snapshots[key] = self._snapshots.get(key, "") + (
+                delta if isinstance(delta, str) else "")
+        elif kind == "response.output_item.added" and isinstance(data.get("item"), dict):
+            self._phases[where] = data["item"].get("phase")
+        elif kind == "response.output_text.done":
+            data["parsed"], event.__dict__["parsed"] = _parsed_text(
+                data.get("text"), self._text_format, self._phases.get(where))
+        elif kind == "response.completed" and isinstance(data.get("response"), dict):
+            self._completed = event.__dict__["response"] = _parsed_response(
+                data["response"], self._text_format, self._tools)
+        number = data.get("sequence_number")
+        if self._starting_after is not None and isinstance(number, int) and number <= self._starting_after:
+            return None
+        return event
+
+    def _final(self) -> ParsedResponse:
+        if self._completed is None:
+            raise RuntimeError("Didn't receive a `response.completed` event.")
+        return self._completed
+
+
+class ResponseStream(_ResponseAssembly):
+    """The stream of ``with client.responses.stream(...) as stream``: its events, then
+    ``get_final_response()``."""
+
+    def __init__(self, events: Any, text_format: Any, tools: Any, starting_after: Optional[int]) -> None:
+        super().__init__(events, text_format, tools, starting_after)
+        self._iterator = self._iterate()
+
+    def _iterate(self) -> Generator[ResponseStreamEvent, None, None]:
+        try:
+            for event in self._events:
+                taken = self._take(event)
+                if taken is not None:
+                    yield taken
+        finally:
+            self._events.close()
+
+    def __iter__(self) -> Iterator[ResponseStreamEvent]:
+        return self._iterator
+
+    def __next__(self) -> ResponseStreamEvent:
+        return next(self._iterator)
+
+    def until_done(self) -> ResponseStream:
+        for _ in self:
+            pass
+        return self
+
+    def get_final_response(self) -> ParsedResponse:
+        """The ``response.completed`` event's response (reading the rest of the stream first);
+        RuntimeError without one."""
+        self.until_done()
+        return self._final()
+
+    def close(self) -> None:
+        self._iterator.close()
+        self._events.close()
+
+    def __enter__(self) -> ResponseStream:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class AsyncResponseStream(_ResponseAssembly):
+    """``async for`` over the events of ``async with client.responses.stream(...)``."""
+
+    def __init__(self, events: Any, text_format: Any, tools: Any, starting_after: Optional[int]) -> None:
+        super().__init__(events, text_format, tools, starting_after)
+        self._iterator = self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[ResponseStreamEvent]:
+        try:
+            async for event in self._events:
+                taken = self._take(event)
+                if taken is not None:
+                    yield taken
+        finally:
+            await self._events.close()
+
+    def __aiter__(self) -> AsyncIterator[ResponseStreamEvent]:
+        return self._iterator
+
+    async def __anext__(self) -> ResponseStreamEvent:
+        return await self._iterator.__anext__()
+
+    async def until_done(self) -> AsyncResponseStream:
+        async for _ in self:
+            pass
+        return self
+
+    async def get_final_response(self) -> ParsedResponse:
+        await self.until_done()
+        return self._final()
+
+    async def close(self) -> None:
+        await self._iterator.aclose()  # type: ignore[attr-defined]
+        await self._events.close()
+
+    async def __aenter__(self) -> AsyncResponseStream:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+
+class ResponseStreamManager:
+    """What ``responses.stream(...)`` returns: nothing is sent until its ``with`` is entered."""
+
+    def __init__(self, start: Callable[[], Any], text_format: Any, tools: Any, starting_after: Optional[int]) -> None:
+        self._start, self._args = start, (text_format, tools, starting_after)
+        self._stream: Any = None
+
+    def __enter__(self) -> ResponseStream:
+        self._stream = ResponseStream(self._start(), *self._args)
+        return self._stream  # type: ignore[no-any-return]
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._stream is not None:
+            self._stream.close()
+
+
+class AsyncResponseStreamManager(ResponseStreamManager):
+    """``async with client.responses.stream(...) as stream``."""
+
+    def __enter__(self) -> Any:
+        raise TypeError("the async clients' responses.stream(...) is used with `async with`")
+
+    async def __aenter__(self) -> AsyncResponseStream:
+        self._stream = AsyncResponseStream(await self._start(), *self._args)
+        return self._stream  # type: ignore[no-any-return]
+
+    async def __aexit__(self, *exc: Any) -> None:
+        if self._stream is not None:
+            await self._stream.close()
+
+
+# ---- the resource ----------------------------------------------------------------------
+
+# responses.create's parameters, in the order openai puts them in the body.
+_RESPONSES_PARAMS = (
+    "model", "stream", "service_tier", "access_programs", "background", "background_options", "context_management",
+    "conversation", "image", "include", "input", "instructions", "max_output_tokens", "max_tool_calls", "metadata",
+    "moderation", "parallel_tool_calls", "previous_response_id", "prompt", "prompt_cache_key", "prompt_cache_options",
+    "prompt_cache_retention", "reasoning", "safety_identifier", "store", "stream_options", "temperature", "text",
+    "tool_choice", "tools", "top_logprobs", "top_p", "truncation", "user")
+_RETRIEVE_PARAMS = ("include", "include_obfuscation", "starting_after", "stream")
+_INPUT_ITEMS_PARAMS = ("after", "include", "limit", "order")
+
+
+def _response_id(value: Any) -> str:
+    if not value:
+        raise ValueError("Expected a non-empty value for `response_id` but received {!r}".format(value))
+    return "/responses/" + _path_segment(str(value))
+
+
+def _text_with_format(text: Any, text_format: Any) -> Dict[str, Any]:
+    """``text`` with the strict json_schema format of ``text_format`` (a dataclass) merged in."""
+    merged: Dict[str, Any] = dict(text or {}) if _given(text) else {}
+    if "format" in merged:
+        raise TypeError("Cannot mix and match text.format with text_format")
+    schema = _response_format_for(text_format)["json_schema"]
+    merged["format"] = {"type": "json_schema", "strict": True, "name": schema["name"], "schema": schema["schema"]}
+    return merged
+
+
+@_face_model
+class SyncCursorPage(SyncPage):
+    """A page of a list that goes on (``has_more``): iterating it goes through every page,
+    each asked for with ``after=<the last id>``."""
+
+    data: Optional[List[Any]] = _typed([_ResponseInputItem])
+    has_more: Optional[bool] = None
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None
+    object: Optional[str] = None
+    _fetch: Any = None  # after=... -> the next page (awaitable on the async clients)
+
+    def has_next_page(self) -> bool:
+        return bool(self.has_more and self.data)
+
+    def _after(self) -> Any:
+        last = self.data[-1] if self.data else None
+        return getattr(last, "id", None)
+
+    def iter_pages(self) -> Iterator[SyncPage]:
+        page: Any = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = page._fetch(page._after())
+
+    def __iter__(self) -> Iterator[Any]:
+        for page in self.iter_pages():
+            yield from page.data or []
+
+
+class AsyncCursorPage(SyncCursorPage):
+    """``async for`` over every item of every page."""
+
+    async def __aiter__(self) -> AsyncIterator[Any]:
+        page: Any = self
+        while True:
+            for item in page.data or []:
+                yield item
+            if not page.has_next_page():
+                return
+            page = await page._fetch(page._after())
+
+
+AsyncCursorPage._from_json = staticmethod(_wrapper(AsyncCursorPage))  # type: ignore[assignment]
+
+
+class _AsyncCursorPager(_AsyncPager):
+    async def __aiter__(self) -> AsyncIterator[Any]:
+        page = await self._pending
+        async for item in page:
+            yield item
+
+
+class InputItems(_Resource):
+    """``client.responses.input_items``: ``list(response_id, after=, include=, limit=, order=)``."""
+
+    def list(self, response_id: str, **params: Any) -> Any:
+        path = _response_id(response_id) + "/input_items"
+        _check_params(params, _INPUT_ITEMS_PARAMS + _CALL_OPTIONS, (), "list")
+        query = {name: params[name] for name in _INPUT_ITEMS_PARAMS if name in params and _given(params[name])}
+        asynchronous = self._client._ASYNC
+        page_cls = AsyncCursorPage if asynchronous else SyncCursorPage
+
+        def fetch(after: Any) -> Any:
+            call = dict(params, extra_query=dict(dict(query, after=after), **(params.get("extra_query") or {})))
+            return self._call("GET", path, None, call, read)
+
+        def read(obj: Dict[str, Any]) -> Any:
+            page = page_cls._from_json(obj)
+            page.__dict__["_fetch"] = fetch
+            return page
+        first = dict(params, extra_query=dict(query, **(params.get("extra_query") or {})))
+        result = self._call("GET", path, None, first, read)
+        return _AsyncCursorPager(result) if asynchronous else result
+
+
+class Responses(_Resource):
+    """``client.responses``: ``create``, ``stream``, ``parse``, ``retrieve``, ``delete``, ``cancel``,
+    ``input_items.list``."""
+
+    def __init__(self, client: Any, raw: bool = False) -> None:
+        super().__init__(client, raw)
+        self.input_items = InputItems(client, raw)
+
+    def _stream_cls(self) -> Any:
+        return _AsyncResponseEventStream if self._client._ASYNC else _ResponseEventStream
+
+    def create(self, **params: Any) -> Any:
+        """A response (``stream=True``: a Stream of ResponseStreamEvent); every parameter openai
+        documents is sent as given (None as null), plus ``extra_headers``, ``extra_query``,
+        ``extra_body`` and ``timeout``."""
+        _check_params(params, _RESPONSES_PARAMS + _CALL_OPTIONS, (), "create")
+        body = _body_of(params, _RESPONSES_PARAMS, params.get("extra_body"))
+        return self._call("POST", "/responses", body, params, Response._from_json,
+                          stream=self._stream_cls() if params.get("stream") is True else False)
+
+    def parse(self, *, text_format: Any = None, **params: Any) -> Any:
+        """``create`` whose answer is a ParsedResponse: ``output_parsed`` an instance of
+        ``text_format`` (a dataclass; its strict schema is sent as ``text.format``), function calls
+        of ``function_tool(...)`` tools with ``parsed_arguments``."""
+        _check_params(params, _RESPONSES_PARAMS + ("verbosity",) + _CALL_OPTIONS, (), "parse")
+        if text_format is not None and _given(text_format):
+            params["text"] = _text_with_format(params.get("text", NOT_GIVEN), text_format)
+        else:
+            text_format = None
+        tools = params.get("tools")
+        if tools is not None and _given(tools):
+            tools = params["tools"] = [_responses_tool(t) for t in tools]
+        body = _body_of(params, _RESPONSES_PARAMS + ("verbosity",), params.get("extra_body"))
+        return self._call("POST", "/responses", body, params,
+                          lambda obj: _parsed_response(obj, text_format, tools))
+
+    def stream(self, *, response_id: Any = NOT_GIVEN, text_format: Any = NOT_GIVEN, starting_after: Any = NOT_GIVEN,
+               **params: Any) -> Any:
+        """A ResponseStreamManager: ``with client.responses.stream(model=..., input=...) as stream``
+        (or ``response_id=`` to follow one in the background, from ``starting_after``); nothing is
+        sent before the ``with``."""
+        _check_params(params, _RESPONSES_PARAMS + _CALL_OPTIONS, (), "stream")
+        new = [name for name in _RESPONSES_PARAMS
+               if name not in ("stream", "tools") and _given(params.get(name, NOT_GIVEN))]
+        if (_given(response_id) or _given(starting_after)) and new:
+            raise ValueError("Cannot provide both response_id/starting_after can't be provided together with " +
+                             ", ".join(new))
+        tools = [_responses_tool(t) for t in params["tools"]] if params.get("tools") else None
+        text_format = text_format if _given(text_format) else None
+        manager = AsyncResponseStreamManager if self._client._ASYNC else ResponseStreamManager
+        if new:
+            for name in ("input", "model"):
+                if not _given(params.get(name, NOT_GIVEN)):
+                    raise ValueError("{} must be provided when creating a new response".format(name))
+            if text_format is not None:
+                params["text"] = _text_with_format(params.get("text", NOT_GIVEN), text_format)
+            if tools is not None:
+                params["tools"] = tools
+            call = dict(params, stream=True)
+            body = _body_of(call, _RESPONSES_PARAMS, params.get("extra_body"))
+            return manager(lambda: self._call("POST", "/responses", body, call, Response._from_json,
+                                              stream=self._stream_cls()), text_format, tools, None)
+        if not _given(response_id):
+            raise ValueError("model and input (or response_id) must be provided")
+        path = _response_id(response_id)
+        call = dict(params, extra_query=dict({"stream": True}, **(params.get("extra_query") or {})))
+        return manager(lambda: self._call("GET", path, None, call, Response._from_json, stream=self._stream_cls()),
+                       text_format, tools, starting_after if _given(starting_after) else None)
+
+    def retrieve(self, response_id: str, **params: Any) -> Any:
+        """The response of that id (``stream=True``: its events again, after ``starting_after``)."""
+        path = _response_id(response_id)
+        _check_params(params, _RETRIEVE_PARAMS + _CALL_OPTIONS, (), "retrieve")
+        query = {name: params[name] for name in _RETRIEVE_PARAMS if name in params and _given(params[name])}
+        call = dict(params, extra_query=dict(query, **(params.get("extra_query") or {})))
+        return self._call("GET", path, None, call, Response._from_json,
+                          stream=self._stream_cls() if params.get("stream") is True else False)
+
+    def delete(self, response_id: str, **params: Any) -> Any:
+        """Deletes the response; returns None."""
+        path = _response_id(response_id)
+        _check_params(params, _CALL_OPTIONS, (), "delete")
+        call = dict(params, extra_headers=dict({"Accept": "*/*"}, **(params.get("extra_headers") or {})))
+        return self._call("DELETE", path, None, call, None)
+
+    def cancel(self, response_id: str, **params: Any) -> Any:
+        """Cancels a background response; returns it."""
+        path = _response_id(response_id)
+        _check_params(params, _CALL_OPTIONS, (), "cancel")
+        return self._call("POST", path + "/cancel", None, params, Response._from_json)
 
 
 # ---- the clients ------------------------------------------------------------------
@@ -5699,6 +6434,7 @@ class _FaceClient:
         self.chat = Chat(self)
         self.embeddings = Embeddings(self)
         self.models = Models(self)
+        self.responses = Responses(self)
 
     @property
     def base_url(self) -> str:
@@ -5761,7 +6497,7 @@ class _FaceClient:
         return request, options
 
     def _operation(self, method: str, path: str, body: Optional[Dict[str, Any]], call: Mapping[str, Any],
-                   parse: Callable[[Any], Any], stream: bool, raw: bool) -> Any:
+                   parse: Optional[Callable[[Any], Any]], stream: Any, raw: bool) -> Any:
         """Every resource method: send, then the parsed answer (or the stream), or the raw response."""
         request, options = self._request(method, path, body, call)
         core = self._core
@@ -5770,8 +6506,15 @@ class _FaceClient:
             if stream:
                 if not 200 <= response.status_code < 300:
                     yield from _face_json(response)  # raises the error the status is
-                result = self._STREAM_CLS(response, max_sse_line_bytes=options.max_sse_line_bytes,
-                                          max_sse_event_bytes=options.max_sse_event_bytes)
+                cls = stream if isinstance(stream, type) else self._STREAM_CLS  # a class: that stream (Responses')
+                result = cls(response, max_sse_line_bytes=options.max_sse_line_bytes,
+                             max_sse_event_bytes=options.max_sse_event_bytes)
+            elif parse is None:  # nothing to return (responses.delete): the body is read, not used
+                try:
+                    yield from _face_json(response)
+                except APIResponseValidationError:
+                    pass
+                result = None
             else:
                 obj = yield from _face_json(response)
                 if not isinstance(obj, dict):
@@ -6081,6 +6824,8 @@ def _cli_parser() -> Any:
                         "start (connecting and retries included), then the longest silence in it")
     parser.add_argument("--retries", type=_count, default=3, help="retries on connect errors and 408/429/5xx (3)")
     parser.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
+    parser.add_argument("--responses", action="store_true", help="ask through the Responses API (POST .../responses; "
+                        "a conversation's history stays on the server, by previous_response_id)")
     parser.add_argument("--json", action="store_true", help="print the whole response as JSON")
     parser.add_argument("--info", action="store_true", help="print the model behind the endpoint")
     parser.add_argument("--verbose", action="store_true", help="say which kind of endpoint, and each request id")
@@ -6157,6 +6902,72 @@ def _print_json(model: Model) -> None:
     _write(json.dumps(model.as_dict(), indent=2, ensure_ascii=False) + "\n")
 
 
+class _ResponseUpdates(_ResponseEvents, StreamingChatCompletions):
+    """--responses' stream: the Responses API's per-event step on the SDK face's stream, so that its
+    errors are chatclient's, as the rest of the command line's."""
+
+    def _event_error(self, error: Any) -> BaseException:
+        return self._error(error if isinstance(error, Mapping) else {"message": str(error)})
+
+
+def _responses_op(client: ChatCompletionsClient, body: Dict[str, Any], call: Dict[str, Any]) -> Any:
+    """--responses' request: ``POST {endpoint}/responses`` through the chat client's own endpoint, auth,
+    retries and timeouts; a Response, or (``"stream": true``) its events."""
+    response, options = yield from client._call("POST", "/responses", _dumps(body), call)
+    if body.get("stream") is not True:
+        return Response._from_json((yield from client._json_of(response)))
+    if not 200 <= response.status_code < 300:
+        yield from client._json_of(response)  # raises the error the status is
+    return _ResponseUpdates(response, max_sse_line_bytes=options.max_sse_line_bytes,
+                            max_sse_event_bytes=options.max_sse_event_bytes)
+
+
+def _responses_body(args: Any, client: ChatCompletionsClient) -> Dict[str, Any]:
+    """What every --responses request says besides its input: model, instructions (--system), settings."""
+    return {"model": client._defaults.get("model"), "instructions": args.system, "temperature": args.temperature,
+            "max_output_tokens": args.max_tokens}
+
+
+def _respond(args: Any, client: ChatCompletionsClient, body: Dict[str, Any], status: _Status,
+             parts: List[str]) -> Optional[str]:
+    """--responses: one answer to ``body`` (input, instructions, previous_response_id, ...), printed as
+    ``_answer`` prints one; the id of the response, once it is complete (a later turn's previous_response_id)."""
+    request_id = _request_id()
+    if args.verbose:
+        status.line("request id " + request_id)
+    status.waiting()
+    call: Dict[str, Any] = {"headers": {"x-ms-client-request-id": request_id}}
+    body = {k: v for k, v in dict(body, stream=None if args.no_stream else True).items() if v is not None}
+    try:
+        if args.no_stream:
+            result: Response = client._run(_responses_op(client, body, call))
+            status.clear()
+            parts.append(result.output_text)
+            _print_json(result) if args.json else _write(result.output_text + "\n")
+            return result.id if result.status == "completed" else None
+        final: Optional[Response] = None
+        with client._run(_responses_op(client, body, call)) as stream:
+            for event in stream:
+                kind, data = event.type, event._data
+                if kind == "response.output_text.delta" and isinstance(data.get("delta"), str) and data["delta"]:
+                    status.clear()
+                    parts.append(data["delta"])
+                    if not args.json:
+                        _write(data["delta"])
+                elif kind in ("response.completed", "response.incomplete"):
+                    final = event.response
+                elif kind in ("response.failed", "error"):  # the answer stops here: an error, as an error status
+                    error = (data.get("response") or {}).get("error") if kind == "response.failed" else data
+                    raise stream._error(error if isinstance(error, Mapping) else {"message": "the response failed"})
+            if args.json and final is not None:
+                _print_json(final)
+        if not args.json:
+            _write("\n")
+        return final.id if final is not None and final.status == "completed" else None
+    finally:
+        status.clear()
+
+
 def _answer(args: Any, client: ChatCompletionsClient, messages: List[Any], status: _Status,
             parts: List[str]) -> None:
     """Ask for one answer to ``messages`` and print it; its text is appended to ``parts``
@@ -6209,6 +7020,7 @@ def _conversation(args: Any, client: ChatCompletionsClient, history: List[Any], 
         import readline  # noqa: F401  (line editing and history for input(), where the platform has it)
     except ImportError:  # pragma: no cover
         pass
+    previous: Optional[str] = None  # --responses: the last complete answer's id
     while True:
         try:
             line = input("> ").strip()
@@ -6221,6 +7033,15 @@ def _conversation(args: Any, client: ChatCompletionsClient, history: List[Any], 
         if line in ("/exit", "/quit"):
             return _EXIT_OK
         if not line:
+            continue
+        if args.responses:  # the history is on the server: each turn names the answer before it
+            try:
+                previous = _respond(args, client, dict(_responses_body(args, client), input=line,
+                                                       previous_response_id=previous), status, []) or previous
+            except KeyboardInterrupt:
+                _write("\n")
+            except AzureError as exc:
+                status.line(_one_line(exc, ("POST", client._url("/responses"))))
             continue
         history.append(UserMessage(line))
         parts: List[str] = []
@@ -6297,15 +7118,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     about = [str(getattr(v, "value", v)) for v in (info.model_type, info.model_provider_name) if v]
                     _write("{}{}\n".format(info.model_name, " ({})".format(", ".join(about)) if about else ""))
                 return _EXIT_OK
-            history: List[Any] = [SystemMessage(args.system)] if args.system else []
+            history: List[Any] = [SystemMessage(args.system)] if args.system and not args.responses else []
             if args.prompt is None:
                 return _conversation(args, client, history, status)
-            history.append(UserMessage(sys.stdin.read() if args.prompt == "-" else args.prompt))
+            prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+            if args.responses:
+                _respond(args, client, dict(_responses_body(args, client), input=prompt), status, parts)
+                return _EXIT_OK
+            history.append(UserMessage(prompt))
             _answer(args, client, history, status, parts)
             return _EXIT_OK
     except AzureError as exc:
         asked = ("GET", client._url("/info" if kind.info_route else "/models")) if args.info else \
-            ("POST", client._url("/chat/completions"))
+            ("POST", client._url("/responses" if args.responses else "/chat/completions"))
         status.line(_one_line(exc, asked, fix if isinstance(exc, ClientAuthenticationError) else ""))
         return _EXIT_SERVICE
     except KeyboardInterrupt:
