@@ -6,6 +6,8 @@ Run with:  python -m unittest -v test_chatclient
 import ast
 import asyncio
 import concurrent.futures
+import dataclasses
+import enum
 import functools
 import gc
 import io
@@ -24,7 +26,7 @@ import threading
 import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -5118,6 +5120,49 @@ def ordered(value: Any) -> Any:
     return value
 
 
+class WireModels:
+    """The dataclass twins of the pydantic models the recorder used (testdata/record_openai_wire.py): same names
+    (the schema's $defs and titles use them), same fields."""
+
+    @dataclasses.dataclass
+    class Step:
+        explanation: str
+        output: str
+
+    @dataclasses.dataclass
+    class MathResponse:
+        steps: "List[WireModels.Step]"
+        final_answer: str
+
+    class Table(str, enum.Enum):
+        orders = "orders"
+        customers = "customers"
+
+    @dataclasses.dataclass
+    class DynamicValue:
+        column_name: str
+
+    @dataclasses.dataclass
+    class Condition:
+        column: str
+        operator: Optional[str]
+        value: "Union[str, int, WireModels.DynamicValue]"
+
+    @dataclasses.dataclass
+    class Query:
+        """Look up rows."""
+        table_name: "WireModels.Table"
+        conditions: "List[WireModels.Condition]"
+
+    @dataclasses.dataclass
+    class GetWeather:
+        city: str
+        country: str
+
+
+WIRE_MODELS = {name: getattr(WireModels, name) for name in ("MathResponse", "Query", "GetWeather")}
+
+
 def face_resolve(value: Any, base: str) -> Any:
     """A recorded call's arguments with the server's URL, sentinels and token providers filled in."""
     if isinstance(value, str):
@@ -5132,6 +5177,11 @@ def face_resolve(value: Any, base: str) -> Any:
         if "$tokens" in value:
             tokens = iter(value["$tokens"])
             return lambda: next(tokens)
+        if "$model" in value:
+            return WIRE_MODELS[value["$model"]]
+        if "$function_tool" in value:
+            name, options = value["$function_tool"]
+            return chatclient.function_tool(WIRE_MODELS[name], **options)
         return {k: face_resolve(v, base) for k, v in value.items()}
     return value
 
@@ -5145,9 +5195,35 @@ def face_dump(obj: Any) -> Any:
         return {"chunks": [face_dump(c) for c in obj]}
     if isinstance(obj, chatclient.SyncPage):
         return {"page": [face_dump(m) for m in obj], "data": [m.to_dict() for m in obj.data]}
-    return {"type": type(obj).__name__, "to_dict": obj.to_dict(), "model_dump": obj.model_dump(),
-            "model_dump_unset": obj.model_dump(exclude_unset=True), "model_dump_json": obj.model_dump_json(),
-            "request_id": obj._request_id}
+    if isinstance(obj, dict) and "$events" in obj:
+        return {"events": obj["$events"], "final": face_dump(obj["$final"]) if "$final" in obj else None,
+                "snapshot": obj.get("$snapshot"), "error": obj.get("$error")}
+    result = {"type": type(obj).__name__, "to_dict": obj.to_dict(), "model_dump": obj.model_dump(),
+              "model_dump_unset": obj.model_dump(exclude_unset=True), "model_dump_json": obj.model_dump_json(),
+              "request_id": obj._request_id}
+    if isinstance(obj, chatclient.ParsedChatCompletion):  # what parsed values are instances of
+        result["parsed_types"] = [[type(c.message.parsed).__name__, [
+            type(t.function.parsed_arguments).__name__ for t in c.message.tool_calls or ()]] for c in obj.choices]
+    return result
+
+
+def without_nulls(value: Any, parent: str = "") -> Any:
+    """An accumulated completion as compared with openai's: no nulls, and no tool call "index" (chatclient's
+    accumulator, shared with the SDK face, leaves it out, as a completion not streamed has none)."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v, k) for k, v in value.items()
+                if v is not None and not (parent == "tool_calls" and k == "index")}
+    if isinstance(value, list):
+        return [without_nulls(v, parent) for v in value]
+    return value
+
+
+def face_event(event: Any) -> Dict[str, Any]:
+    """A stream event as it was when it came, in the recording's form."""
+    if event.type == "chunk":
+        return {"type": "chunk", "chunk": event.chunk.to_dict(), "snapshot": event.snapshot.to_dict()}
+    parsed = getattr(event, "parsed", getattr(event, "parsed_arguments", None))
+    return {"type": event.type, "to_dict": event.to_dict(), "parsed_type": type(parsed).__name__}
 
 
 def face_error(e: BaseException) -> Dict[str, Any]:
@@ -5169,6 +5245,16 @@ def face_call_sync(client: Any, path: str, kwargs: Dict[str, Any]) -> Any:
         messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
                                                    "content": "sunny"}]
         return client.chat.completions.create(**dict(kwargs, messages=messages))
+    if path == "$stream":
+        events = []
+        with client.chat.completions.stream(**kwargs) as stream:
+            try:
+                for event in stream:
+                    events.append(face_event(event))
+            except chatclient.OpenAIError as e:
+                return {"$events": events, "$error": face_error(e)}
+            final = stream.get_final_completion()
+        return {"$events": events, "$final": final, "$snapshot": stream.current_completion_snapshot.to_dict()}
     if path == "$with_options":
         return client.with_options(**kwargs).chat.completions.create(model="gpt-4o",
                                                                      messages=MESSAGES_FOR_WITH_OPTIONS)
@@ -5186,6 +5272,16 @@ async def face_call_async(client: Any, path: str, kwargs: Dict[str, Any]) -> Any
         messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
                                                    "content": "sunny"}]
         return await client.chat.completions.create(**dict(kwargs, messages=messages))
+    if path == "$stream":
+        events = []
+        async with client.chat.completions.stream(**kwargs) as stream:
+            try:
+                async for event in stream:
+                    events.append(face_event(event))
+            except chatclient.OpenAIError as e:
+                return {"$events": events, "$error": face_error(e)}
+            final = await stream.get_final_completion()
+        return {"$events": events, "$final": final, "$snapshot": stream.current_completion_snapshot.to_dict()}
     if path == "$with_options":
         return await client.with_options(**kwargs).chat.completions.create(model="gpt-4o",
                                                                            messages=MESSAGES_FOR_WITH_OPTIONS)
@@ -5278,6 +5374,11 @@ class OpenAIWireTest(unittest.TestCase):
             for g, w in zip(got["chunks"], want["chunks"]):
                 self.check_result(w, g)
             return
+        if "events" in want:
+            self.check_stream(want, got)
+            return
+        if "parsed_types" in want:
+            self.assertEqual(got["parsed_types"], want["parsed_types"])
         if "page" in want:
             self.assertEqual(got["data"], want["data"])
             for g, w in zip(got["page"], want["page"]):
@@ -5288,6 +5389,23 @@ class OpenAIWireTest(unittest.TestCase):
         self.assertEqual(ordered(got["model_dump_unset"]), ordered(want["model_dump_unset"]))
         self.assertEqual(got["model_dump_json"], want["model_dump_json"])
         self.assertEqual(got["request_id"], want["request_id"])
+
+    def check_stream(self, want: Dict[str, Any], got: Dict[str, Any]) -> None:
+        """A stream helper's events, each as it was when it came, its final completion and its last snapshot.
+        Snapshots and the final completion are the accumulator's, compared without null values: openai's own
+        accumulation marks fields it never received as set (``"audio": null``) depending on the chunk order."""
+        self.assertEqual([e["type"] for e in got["events"]], [e["type"] for e in want["events"]])
+        for g, w in zip(got["events"], want["events"]):
+            if w["type"] == "chunk":
+                self.assertEqual(g["chunk"], w["chunk"])
+                self.assertEqual(without_nulls(g["snapshot"]), without_nulls(w["snapshot"]))
+            else:
+                self.assertEqual(g, w)
+        self.assertEqual(got["error"], want["error"])
+        if want["final"] is not None:
+            self.assertEqual(without_nulls(got["final"]["to_dict"]), without_nulls(want["final"]["to_dict"]))
+            self.assertEqual(got["final"]["parsed_types"], want["final"]["parsed_types"])
+            self.assertEqual(without_nulls(got["snapshot"]), without_nulls(want["snapshot"]))
 
     def test_recorded_calls(self) -> None:
         self.assertEqual(self.wire["openai_version"], "3.57.0")
