@@ -5722,6 +5722,145 @@ class AsyncOpenAIFaceTest(OpenAIFaceTest):
     shell = "async"
 
 
+def weather_in(city: str, unit: "WireModels.Table" = WireModels.Table.orders) -> str:
+    """The weather in a city.
+
+    More words that are not the description."""
+    return city
+
+
+class OpenAIParseTest(unittest.TestCase):
+    """parse() and stream() beyond the recorded wire, on the blocking and the async clients."""
+
+    shell = "sync"
+
+    def setUp(self) -> None:
+        self.stub = Stub()
+        self.addCleanup(self.stub.stop)
+
+    def run_call(self, call: Callable[[Any], Any]) -> Any:
+        """call(client) with a blocking client, or awaited with an async one (call returns an awaitable)."""
+        kw = dict(base_url=self.stub.url + "/v1", api_key=KEY, timeout=WAIT)
+        if self.shell == "sync":
+            with chatclient.OpenAI(**kw) as client:  # type: ignore[arg-type]
+                return call(client)
+
+        async def main() -> Any:
+            async with chatclient.AsyncOpenAI(**kw) as client:  # type: ignore[arg-type]
+                return await call(client)
+        return asyncio.run(main())
+
+    def parse(self, **kw: Any) -> Any:
+        kw.setdefault("model", "gpt-4o")
+        kw.setdefault("messages", [{"role": "user", "content": "hi"}])
+        return self.run_call(lambda client: client.chat.completions.parse(**kw))
+
+    def stream(self, body: Callable[[Any], Any], **kw: Any) -> Any:
+        """body(stream) inside the stream's with (async: ``async with``, body returns an awaitable or a value)."""
+        kw.setdefault("model", "gpt-4o")
+        kw.setdefault("messages", [{"role": "user", "content": "hi"}])
+        if self.shell == "sync":
+            def run(client: Any) -> Any:
+                with client.chat.completions.stream(**kw) as stream:
+                    return body(stream)
+            return self.run_call(run)
+
+        async def arun(client: Any) -> Any:
+            async with client.chat.completions.stream(**kw) as stream:
+                result = body(stream)
+                return (await result) if hasattr(result, "__await__") else result
+        return self.run_call(arun)
+
+    def test_tools_must_be_strict_functions(self) -> None:
+        loose = {"type": "function", "function": {"name": "f", "parameters": {}}}
+        with self.assertRaisesRegex(ValueError, "`f` is not strict"):
+            self.parse(tools=[loose])
+        with self.assertRaisesRegex(ValueError, "only `function` tool types"):
+            self.parse(tools=[{"type": "custom", "custom": {"name": "g"}}])
+        with self.assertRaises(TypeError):  # not a dataclass
+            self.parse(response_format=int)
+        with self.assertRaises(TypeError):
+            self.parse(stream=True)
+        self.assertEqual(self.stub.requests, [])
+
+    def test_a_typed_function_tool_gives_its_keyword_arguments(self) -> None:
+        call = {"id": "c", "type": "function", "function": {"name": "weather_in",
+                                                            "arguments": '{"city": "Oslo", "unit": "customers"}'}}
+        self.stub.reply(json_reply(dict(CHAT, choices=[{"index": 0, "finish_reason": "tool_calls", "message": {
+            "role": "assistant", "content": None, "tool_calls": [call]}}])))
+        tool = chatclient.function_tool(weather_in)
+        self.assertEqual(tool["function"]["description"], "The weather in a city.")
+        completion = self.parse(tools=[tool])
+        self.assertIsInstance(completion, chatclient.ParsedChatCompletion)
+        function = completion.choices[0].message.tool_calls[0].function
+        self.assertEqual(function.parsed_arguments, {"city": "Oslo", "unit": WireModels.Table.customers})
+        self.assertEqual(weather_in(**function.parsed_arguments), "Oslo")
+        self.assertEqual(function.to_dict()["parsed_arguments"], {"city": "Oslo", "unit": "customers"})
+        self.assertIn('"parsed_arguments"', str(completion))  # str() is JSON: the instances as their JSON
+        body = json.loads(self.stub.requests[0]["body"])
+        self.assertEqual((body["stream"], body["tools"]), (False, [dict(tool)]))
+
+    def test_parsed_is_an_instance_and_bad_content_raises(self) -> None:
+        answer = {"steps": [{"explanation": "e", "output": "o"}], "final_answer": "42"}
+        self.stub.reply(json_reply(dict(CHAT, choices=[{"index": 0, "finish_reason": "stop", "message": {
+            "role": "assistant", "content": json.dumps(answer)}}])),
+            json_reply(dict(CHAT, choices=[{"index": 0, "finish_reason": "stop", "message": {
+                "role": "assistant", "content": '{"steps": 3}'}}])))
+        parsed = self.parse(response_format=WireModels.MathResponse).choices[0].message.parsed
+        self.assertEqual(parsed, WireModels.MathResponse([WireModels.Step("e", "o")], "42"))
+        with self.assertRaisesRegex(ValueError, r"MathResponse\.steps: expected an array"):
+            self.parse(response_format=WireModels.MathResponse)
+
+    def test_stream_sends_nothing_until_entered(self) -> None:
+        def make(client: Any) -> Any:
+            manager = client.chat.completions.stream(model="m", messages=[])
+            self.assertEqual(self.stub.requests, [])
+            if self.shell == "sync":
+                return manager
+
+            async def done() -> Any:
+                return manager
+            return done()
+        self.assertIsNotNone(self.run_call(make))
+        self.assertEqual(self.stub.requests, [])
+
+    def test_stream_events_snapshot_and_final(self) -> None:
+        text = json.dumps({"steps": [], "final_answer": "x = 1"})
+        self.stub.reply(chunked([sse(chunk("", role="assistant"), chunk(text[:20]), chunk(text[20:]),
+                                     chunk(None, "stop"))]))
+        seen: List[Any] = []
+
+        def body(stream: Any) -> Any:
+            if self.shell == "sync":
+                for event in stream:
+                    seen.append((event.type, getattr(event, "parsed", None), stream.current_completion_snapshot))
+                return stream.get_final_completion()
+
+            async def read() -> Any:
+                async for event in stream:
+                    seen.append((event.type, getattr(event, "parsed", None), stream.current_completion_snapshot))
+                return await stream.get_final_completion()
+            return read()
+        final = self.stream(body, response_format=WireModels.MathResponse)
+        self.assertEqual([t for t, _, _ in seen], ["chunk", "content.delta", "chunk", "content.delta", "chunk",
+                                                   "content.delta", "chunk", "content.done"])
+        self.assertEqual(seen[3][1], {"steps": []})  # partial JSON, parsed as far as it goes
+        self.assertEqual(seen[3][2].choices[0].message.content, text[:20])
+        self.assertEqual(seen[-1][1], WireModels.MathResponse([], "x = 1"))
+        self.assertEqual(final.choices[0].message.parsed, WireModels.MathResponse([], "x = 1"))
+        self.assertEqual(json.loads(self.stub.requests[0]["body"])["stream"], True)
+
+    def test_partial_json(self) -> None:
+        cases = {'{"a": "hel': {}, '{"a": 1, "b": [1, 2': {"a": 1, "b": [1, 2]}, '{"a': {}, '[{"x": tr': [{}],
+                 '{"a": {"b": "c"}, ': {"a": {"b": "c"}}, '"unfinished': None, '': None, '{"a": null': {"a": None}}
+        for text, want in cases.items():
+            self.assertEqual(chatclient._partial_json(text), want, text)
+
+
+class AsyncOpenAIParseTest(OpenAIParseTest):
+    shell = "async"
+
+
 class AccumulatorKeepsEveryPartTest(unittest.TestCase):
     """Issue 19, point 7: content that is sometimes a list of parts, sometimes a string, ends as
     a list holding every part in order (strings as text parts, adjacent parts of one type merged)."""
