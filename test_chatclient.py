@@ -2476,13 +2476,19 @@ class CommandLineTest(StubTest):
 # The SDK's own samples, with only their imports rewritten
 # ---------------------------------------------------------------------------
 
-def example_for(schema: Any) -> Any:
-    """A value that fits a JSON schema (enough for a sample to print it)."""
+def example_for(schema: Any, root: Any = None) -> Any:
+    """A value that fits a JSON schema (enough for a sample to print it, or to parse it back)."""
+    root = schema if root is None else root
+    if isinstance(schema, dict) and "$ref" in schema:
+        return example_for(root["$defs"][schema["$ref"].rpartition("/")[2]], root)
+    if isinstance(schema, dict) and ("enum" in schema or "const" in schema or "anyOf" in schema):
+        return schema["enum"][0] if "enum" in schema else schema["const"] if "const" in schema else \
+            example_for(schema["anyOf"][0], root)
     kind = schema.get("type") if isinstance(schema, dict) else None
     if kind == "object":
-        return {k: example_for(v) for k, v in schema.get("properties", {}).items()}
+        return {k: example_for(v, root) for k, v in schema.get("properties", {}).items()}
     if kind == "array":
-        return [example_for(schema.get("items", {}))]
+        return [example_for(schema.get("items", {}), root)]
     return {"integer": 1, "number": 1.5, "boolean": True}.get(kind or "", "text")
 
 
@@ -2512,6 +2518,8 @@ def fake_endpoint(stub: Stub) -> Callable[[BaseHTTPRequestHandler], None]:
             if tools and not any(m.get("role") == "tool" for m in messages):
                 function = tools[0]["function"]
                 args = {k: "Seattle" for k in function.get("parameters", {}).get("required", [])}
+                if function.get("strict"):  # a strict tool's arguments fit its schema (openai's parse() reads them)
+                    args = example_for(function["parameters"])
                 message = {"role": "assistant", "content": None, "tool_calls": [
                     {"id": "call_1", "type": "function",
                      "function": {"name": function["name"], "arguments": json.dumps(args)}}]}
@@ -5929,6 +5937,32 @@ def rewrite_openai_imports(source: str) -> str:
     return re.sub(r"^(\s*)import openai$", r"\1import chatclient as openai", source, flags=re.MULTILINE)
 
 
+def rewrite_pydantic_models(source: str) -> str:
+    """An openai parsing example with its pydantic models made dataclasses: ``class X(BaseModel):`` becomes
+    ``@dataclass`` + ``class X:``, the import follows, ``openai.pydantic_function_tool`` is ``function_tool``."""
+    source = re.sub(r"^(\s*)class (\w+)\(BaseModel\):", r"\1@dataclass\n\1class \2:", source, flags=re.MULTILINE)
+    source = re.sub(r"^from pydantic import BaseModel$", "from dataclasses import dataclass", source, flags=re.MULTILINE)
+    return source.replace("openai.pydantic_function_tool(", "openai.function_tool(")
+
+
+# The parsing examples print with rich (a third-party package): a stand-in module next to them prints plainly.
+RICH_STAND_IN = """import builtins
+
+
+def print(*objects, **kwargs):
+    builtins.print(*objects)
+
+
+class _Console:
+    def print(self, *objects, **kwargs):
+        builtins.print(*objects)
+
+
+def get_console():
+    return _Console()
+"""
+
+
 class OpenAIExamplesTest(unittest.TestCase):
     """openai's own examples (in its 3.57 source distribution) that need nothing but openai run on
     chatclient with their imports rewritten, against a local OpenAI-shaped server (Azure's real host
@@ -5937,6 +5971,14 @@ class OpenAIExamplesTest(unittest.TestCase):
 
     def test_examples_openai(self) -> None:  # in halves: a subprocess per example
         self.run_examples("demo.py", "streaming.py")
+
+    def test_examples_parsing(self) -> None:  # structured output, BaseModel made @dataclass
+        self.run_examples("parsing.py", "parsing_tools.py", "parsing_stream.py", "parsing_tools_stream.py")
+        self.assertIn("answer:  text", self.outputs["parsing.py"])
+        self.assertIn("Table.orders", self.outputs["parsing_tools.py"])
+        self.assertIn("answer: text", self.outputs["parsing_stream.py"])
+        self.assertIn("tool_calls.function.arguments.done", self.outputs["parsing_tools_stream.py"])
+        self.assertIn('"parsed_arguments"', self.outputs["parsing_tools_stream.py"])
 
     def test_examples_async_and_azure(self) -> None:
         self.run_examples("async_demo.py", "azure.py")
@@ -5963,18 +6005,23 @@ class OpenAIExamplesTest(unittest.TestCase):
         env.update(PYTHONPATH=HERE, OPENAI_API_KEY=KEY, OPENAI_BASE_URL=stub.url + "/v1", AZURE_OPENAI_API_KEY=KEY,
                    https_proxy=proxy.url, SSL_CERT_FILE=cert)
         work = tempfile.mkdtemp()
+        with open(os.path.join(work, "rich.py"), "w", encoding="utf-8") as f:
+            f.write(RICH_STAND_IN)
+        self.outputs: Dict[str, str] = {}
         for name in names:
             with open(os.path.join(folder, name), encoding="utf-8") as f:
                 source = f.read()
             script = os.path.join(work, name)
             with open(script, "w", encoding="utf-8") as f:
-                f.write(rewrite_openai_imports(source))
+                f.write(rewrite_pydantic_models(rewrite_openai_imports(source)))
             with self.subTest(example=name):
                 before = len(stub.requests) + len(tls.requests)
                 out = subprocess.run([sys.executable, script], cwd=work, env=env, capture_output=True, text=True,
                                      timeout=60)
                 self.assertEqual(out.returncode, 0, out.stderr[-2000:])
-                self.assertIn("A fake answer" if name != "streaming.py" else "chat.completion.chunk", out.stdout)
+                self.outputs[name] = out.stdout
+                if not name.startswith("parsing"):
+                    self.assertIn("A fake answer" if name != "streaming.py" else "chat.completion.chunk", out.stdout)
                 self.assertGreater(len(stub.requests) + len(tls.requests), before)
 
 
