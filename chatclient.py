@@ -5609,7 +5609,7 @@ class ParsedChatCompletionMessage(ChatCompletionMessage):
     """A message with ``parsed``: the content as an instance of the response_format dataclass (None for a
     refusal or empty content)."""
 
-    tool_calls: Optional[List[ParsedFunctionToolCall]] = _typed([ParsedFunctionToolCall])
+    tool_calls: Optional[List[ParsedFunctionToolCall]] = _typed([ParsedFunctionToolCall])  # type: ignore[assignment]
     parsed: Optional[Any] = None
 
 
@@ -5622,9 +5622,11 @@ class ParsedChoice(Choice):
 class ParsedChatCompletion(ChatCompletion):
     """What ``chat.completions.parse()`` returns: a ChatCompletion whose messages have ``parsed``."""
 
-    choices: Optional[List[ParsedChoice]] = _typed([ParsedChoice])
+    choices: Optional[List[ParsedChoice]] = _typed([ParsedChoice])  # type: ignore[assignment]
 
 
+# parse() and stream() take create()'s parameters but ``stream``, which they set themselves.
+_HELPER_PARAMS = tuple(name for name in _CHAT_PARAMS if name != "stream") + _CALL_OPTIONS
 _FINISH_ERRORS: Dict[str, Any] = {"length": LengthFinishReasonError, "content_filter": ContentFilterFinishReasonError}
 
 
@@ -5635,8 +5637,8 @@ def _response_format_param(response_format: Any) -> Any:
 
 def _strict_tools(tools: Any) -> List[Any]:
     """``parse()``'s tools: each a strict function tool (openai's rule and messages), as a list."""
-    tools = list(tools)
-    for tool in tools:
+    result: List[Any] = list(tools)
+    for tool in result:
         if tool.get("type") != "function":
             raise ValueError("Currently only `function` tool types support auto-parsing; Received `{}`".format(
                 tool.get("type")))
@@ -5644,7 +5646,7 @@ def _strict_tools(tools: Any) -> List[Any]:
         if function.get("strict") is not True:
             raise ValueError("`{}` is not strict. Only `strict` function tools can be auto-parsed".format(
                 function.get("name")))
-    return tools
+    return result
 
 
 def _tool_named(tools: Sequence[Any], name: Any) -> Any:
@@ -5704,9 +5706,9 @@ def _parsed_completion(obj: JSON, response_format: Any, tools: Sequence[Any]) ->
         objects.append((parsed, arguments))
     result = ParsedChatCompletion._from_json(dict(obj, choices=choices))
     for choice, (parsed, arguments) in zip(result.choices or (), objects):
-        message = choice.message
-        _attach(message, "parsed", parsed)
-        for call, value in zip(message.tool_calls or (), arguments):
+        parsed_message: Any = choice.message
+        _attach(parsed_message, "parsed", parsed)
+        for call, value in zip(parsed_message.tool_calls or (), arguments):
             if value is not _UNSET:
                 _attach(call.function, "parsed_arguments", value)
     return result
@@ -6115,7 +6117,7 @@ class Completions(_Resource):
         tool a strict function tool (``function_tool(...)``).  A ParsedChatCompletion: ``message.parsed`` an
         instance of the dataclass, tool calls with ``function.parsed_arguments``; finish_reason ``length`` /
         ``content_filter`` raise LengthFinishReasonError / ContentFilterFinishReasonError."""
-        _check_params(params, _CHAT_PARAMS[:1] + _CHAT_PARAMS[2:] + _CALL_OPTIONS, ("messages", "model"), "parse")
+        _check_params(params, _HELPER_PARAMS, ("messages", "model"), "parse")
         call = dict(params, stream=False)
         response_format = params.get("response_format", NOT_GIVEN)
         if _given(response_format):
@@ -6130,7 +6132,7 @@ class Completions(_Resource):
     def stream(self, **params: Any) -> Any:
         """openai's ``stream()``: a context manager that sends the request when entered and gives a
         ChatCompletionStream of openai's events (``async with`` on the async clients)."""
-        _check_params(params, _CHAT_PARAMS[:1] + _CHAT_PARAMS[2:] + _CALL_OPTIONS, ("messages", "model"), "stream")
+        _check_params(params, _HELPER_PARAMS, ("messages", "model"), "stream")
         call = dict(params, stream=True)
         response_format = params.get("response_format", NOT_GIVEN)
         if _given(response_format):

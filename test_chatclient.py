@@ -5941,7 +5941,8 @@ def rewrite_pydantic_models(source: str) -> str:
     """An openai parsing example with its pydantic models made dataclasses: ``class X(BaseModel):`` becomes
     ``@dataclass`` + ``class X:``, the import follows, ``openai.pydantic_function_tool`` is ``function_tool``."""
     source = re.sub(r"^(\s*)class (\w+)\(BaseModel\):", r"\1@dataclass\n\1class \2:", source, flags=re.MULTILINE)
-    source = re.sub(r"^from pydantic import BaseModel$", "from dataclasses import dataclass", source, flags=re.MULTILINE)
+    source = re.sub(r"^from pydantic import BaseModel$", "from dataclasses import dataclass", source,
+                    flags=re.MULTILINE)
     return source.replace("openai.pydantic_function_tool(", "openai.function_tool(")
 
 

@@ -100,8 +100,8 @@ MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "conten
 TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Weather",
                                            "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
                                                           "required": ["city"]}}}]
-MATH = {"steps": [{"explanation": "Subtract 31", "output": "8x = -29"}, {"explanation": "Divide", "output": "x = -29/8"}],
-        "final_answer": "x = -29/8"}
+MATH = {"steps": [{"explanation": "Subtract 31", "output": "8x = -29"},
+                  {"explanation": "Divide", "output": "x = -29/8"}], "final_answer": "x = -29/8"}
 QUERY_ARGS = {"table_name": "orders", "conditions": [
     {"column": "status", "operator": "=", "value": "fulfilled"},
     {"column": "ordered_at", "operator": None, "value": {"column_name": "shipped_at"}},
@@ -142,8 +142,10 @@ def sse_of(*chunks):
 MATH_TEXT = json.dumps(MATH)
 STREAM_MATH = [chunk({"role": "assistant", "content": "", "refusal": None})] + [
     chunk({"content": p}) for p in pieces(MATH_TEXT, 9)] + [
-    chunk(finish="stop"), chunk(choices=False, usage={"prompt_tokens": 5, "completion_tokens": 20, "total_tokens": 25})]
-WEATHER_ARGS = [json.dumps({"city": "San Francisco", "country": "US"}), json.dumps({"city": "New York", "country": "US"})]
+    chunk(finish="stop"),
+    chunk(choices=False, usage={"prompt_tokens": 5, "completion_tokens": 20, "total_tokens": 25})]
+WEATHER_ARGS = [json.dumps({"city": "San Francisco", "country": "US"}),
+                json.dumps({"city": "New York", "country": "US"})]
 STREAM_TOOLS = [chunk({"role": "assistant", "content": None})]
 for n, args in enumerate(WEATHER_ARGS):
     STREAM_TOOLS.append(chunk({"tool_calls": [{"index": n, "id": "call_w%d" % n, "type": "function",
