@@ -122,7 +122,7 @@ __all__ = [
     "ContentFilterFinishReasonError",
     "ParsedChatCompletion", "ParsedChoice", "ParsedChatCompletionMessage", "ParsedFunctionToolCall", "ParsedFunction",
     "ChatCompletionStream", "AsyncChatCompletionStream", "ChatCompletionStreamManager",
-    "AsyncChatCompletionStreamManager",
+    "AsyncChatCompletionStreamManager", "ChatCompletionStreamEvent",
     "BaseModel", "ChatCompletion", "ChatCompletionChunk", "ChatCompletionMessage", "ChatCompletionMessageToolCall",
     "ChatCompletionMessageFunctionToolCall", "ChatCompletionTokenLogprob", "ChoiceDelta", "ChoiceDeltaToolCall",
     "CompletionUsage", "CreateEmbeddingResponse", "Embedding", "ModelObject", "ModelDeleted", "SyncPage", "AsyncPage",
@@ -5714,7 +5714,7 @@ def _parsed_completion(obj: JSON, response_format: Any, tools: Sequence[Any]) ->
     return result
 
 
-_JSON_TOKEN = re.compile(r'\s*(?:"(?:[^"\\]|\\.)*"|[{}\[\],:]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null)')
+_JSON_TOKEN = r'\s*(?:"(?:[^"\\]|\\.)*"|[{}\[\],:]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null)'
 
 
 def _partial_json(text: str) -> Any:
@@ -5728,8 +5728,9 @@ def _partial_json(text: str) -> Any:
     cut: Optional[Tuple[int, str]] = None
     key_next = False
     pos = 0
+    token_at = re.compile(_JSON_TOKEN).match  # compiled at first use (re keeps it), not at import
     while True:
-        match = _JSON_TOKEN.match(text, pos)
+        match = token_at(text, pos)
         if match is None:
             break
         token, pos = match.group().lstrip(), match.end()
@@ -5757,101 +5758,33 @@ def _partial_json(text: str) -> Any:
         return None
 
 
-# The events of openai's chat.completions.stream(): each a BaseModel with ``type``.
-
 @_face_model
-class ChunkEvent(BaseModel):
-    """Every chunk (``chunk``), with ``snapshot``: the completion so far (read when asked)."""
+class ChatCompletionStreamEvent(BaseModel):
+    """An event of openai's ``chat.completions.stream()``, by ``type``: ``chunk`` (``chunk``, and ``snapshot``,
+    the completion so far, read when asked), ``content.delta`` (``delta``, ``snapshot``, ``parsed``: the partial
+    JSON so far), ``content.done`` (``content``, ``parsed``), ``refusal.delta`` / ``.done``,
+    ``tool_calls.function.arguments.delta`` (``name``, ``index``, ``arguments``, ``parsed_arguments``,
+    ``arguments_delta``) / ``.done``, ``logprobs.content.*`` / ``logprobs.refusal.*``.  openai has a class per
+    type; one class here, whose fields are the keys each type has (as every key reads as an attribute)."""
 
     type: Optional[str] = None
-    chunk: Optional[ChatCompletionChunk] = _typed(ChatCompletionChunk)
     _state: Any = None
 
     @property
-    def snapshot(self) -> ParsedChatCompletion:
-        result: ParsedChatCompletion = self._state.snapshot()
-        return result
+    def snapshot(self) -> Any:
+        state = self.__dict__.get("_state")
+        return state.snapshot() if state is not None else self.__dict__.get("snapshot", self._data.get("snapshot"))
 
 
-@_face_model
-class ContentDeltaEvent(BaseModel):
-    type: Optional[str] = None
-    delta: Optional[str] = None
-    snapshot: Optional[str] = None
-    parsed: Optional[Any] = None
-
-
-@_face_model
-class ContentDoneEvent(BaseModel):
-    type: Optional[str] = None
-    content: Optional[str] = None
-    parsed: Optional[Any] = None
-
-
-@_face_model
-class RefusalDeltaEvent(BaseModel):
-    type: Optional[str] = None
-    delta: Optional[str] = None
-    snapshot: Optional[str] = None
-
-
-@_face_model
-class RefusalDoneEvent(BaseModel):
-    type: Optional[str] = None
-    refusal: Optional[str] = None
-
-
-@_face_model
-class FunctionToolCallArgumentsDeltaEvent(BaseModel):
-    type: Optional[str] = None
-    name: Optional[str] = None
-    index: Optional[int] = None
-    arguments: Optional[str] = None
-    parsed_arguments: Optional[Any] = None
-    arguments_delta: Optional[str] = None
-
-
-@_face_model
-class FunctionToolCallArgumentsDoneEvent(BaseModel):
-    type: Optional[str] = None
-    name: Optional[str] = None
-    index: Optional[int] = None
-    arguments: Optional[str] = None
-    parsed_arguments: Optional[Any] = None
-
-
-@_face_model
-class LogprobsContentDeltaEvent(BaseModel):
-    type: Optional[str] = None
-    content: Optional[List[ChatCompletionTokenLogprob]] = _typed([ChatCompletionTokenLogprob])
-    snapshot: Optional[List[ChatCompletionTokenLogprob]] = _typed([ChatCompletionTokenLogprob])
-
-
-@_face_model
-class LogprobsContentDoneEvent(BaseModel):
-    type: Optional[str] = None
-    content: Optional[List[ChatCompletionTokenLogprob]] = _typed([ChatCompletionTokenLogprob])
-
-
-@_face_model
-class LogprobsRefusalDeltaEvent(BaseModel):
-    type: Optional[str] = None
-    refusal: Optional[List[ChatCompletionTokenLogprob]] = _typed([ChatCompletionTokenLogprob])
-    snapshot: Optional[List[ChatCompletionTokenLogprob]] = _typed([ChatCompletionTokenLogprob])
-
-
-@_face_model
-class LogprobsRefusalDoneEvent(BaseModel):
-    type: Optional[str] = None
-    refusal: Optional[List[ChatCompletionTokenLogprob]] = _typed([ChatCompletionTokenLogprob])
-
-
-def _event(cls: Any, **fields: Any) -> Any:
-    """An event: its fields' JSON forms as its document, Python objects (parsed instances) as its attributes."""
-    event = cls._from_json({name: value._data if isinstance(value, Model) else _jsonable(value)
-                            for name, value in fields.items()})
+def _event(**fields: Any) -> ChatCompletionStreamEvent:
+    """An event: its fields' JSON forms as its document, objects (a chunk, parsed instances, logprobs) as its
+    attributes."""
+    event = ChatCompletionStreamEvent._from_json({
+        name: value._data if isinstance(value, Model) else _jsonable(value) for name, value in fields.items()})
     for name, value in fields.items():
-        if value is not None and not isinstance(value, (str, int, list)):
+        if isinstance(value, list) and value and isinstance(value[0], dict):  # logprobs
+            event.__dict__[name] = [ChatCompletionTokenLogprob._from_json(item) for item in value]
+        elif value is not None and not isinstance(value, (str, int, list)):
             event.__dict__[name] = value
     return event
 
@@ -5884,7 +5817,7 @@ class _StreamEvents:
         data = chunk._data
         if data.get("object") != "chat.completion.chunk":  # as openai: Azure's asynchronous filter events
             return []
-        events = [_event(ChunkEvent, type="chunk", chunk=chunk)]
+        events = [_event(type="chunk", chunk=chunk)]
         events[0].__dict__["_state"] = self
         accumulated = self._raw._final._choices
         for choice in data.get("choices") or ():
@@ -5908,24 +5841,24 @@ class _StreamEvents:
                 if tool is not None and tool["function"].get("strict") and function.get("arguments"):
                     mine.arguments[call.get("index")] = _partial_json(function["arguments"])
             if delta.get("content") is not None and content is not None:
-                events.append(_event(ContentDeltaEvent, type="content.delta", delta=delta["content"],
+                events.append(_event(type="content.delta", delta=delta["content"],
                                      snapshot=content, parsed=mine.parsed))
             if delta.get("refusal") is not None and refusal is not None:
-                events.append(_event(RefusalDeltaEvent, type="refusal.delta", delta=delta["refusal"],
+                events.append(_event(type="refusal.delta", delta=delta["refusal"],
                                      snapshot=refusal))
             for call in delta.get("tool_calls") or ():
                 function = _plain(calls.get(call.get("index"), {})).get("function") or {}
-                events.append(_event(FunctionToolCallArgumentsDeltaEvent, type="tool_calls.function.arguments.delta",
+                events.append(_event(type="tool_calls.function.arguments.delta",
                                      name=function.get("name"), index=call.get("index"),
                                      arguments=function.get("arguments"),
                                      parsed_arguments=mine.arguments.get(call.get("index")),
                                      arguments_delta=(call.get("function") or {}).get("arguments") or ""))
             logprobs, so_far = choice.get("logprobs"), _plain(state.get("logprobs"))
             if isinstance(logprobs, dict) and isinstance(so_far, dict):
-                for key, cls in (("content", LogprobsContentDeltaEvent), ("refusal", LogprobsRefusalDeltaEvent)):
+                for key in ("content", "refusal"):
                     if logprobs.get(key) and so_far.get(key):
-                        events.append(_event(cls, **{"type": "logprobs.{}.delta".format(key), key: logprobs[key],
-                                                     "snapshot": so_far[key]}))
+                        events.append(_event(**{"type": "logprobs.{}.delta".format(key), key: logprobs[key],
+                                                "snapshot": so_far[key]}))
             if state.get("finish_reason"):
                 events += self._done(mine, message, so_far)
                 if mine.tool is not None:
@@ -5944,14 +5877,14 @@ class _StreamEvents:
         if content and "content" not in mine.done:
             mine.done.add("content")
             mine.parsed = _parsed_content(self._response_format, {"content": content, "refusal": refusal})
-            events.append(_event(ContentDoneEvent, type="content.done", content=content, parsed=mine.parsed))
+            events.append(_event(type="content.done", content=content, parsed=mine.parsed))
         if refusal is not None and "refusal" not in mine.done:
             mine.done.add("refusal")
-            events.append(_event(RefusalDoneEvent, type="refusal.done", refusal=refusal))
-        for key, cls in (("content", LogprobsContentDoneEvent), ("refusal", LogprobsRefusalDoneEvent)):
+            events.append(_event(type="refusal.done", refusal=refusal))
+        for key in ("content", "refusal"):
             if isinstance(logprobs, dict) and logprobs.get(key) is not None and "logprobs." + key not in mine.done:
                 mine.done.add("logprobs." + key)
-                events.append(_event(cls, **{"type": "logprobs.{}.done".format(key), key: logprobs[key]}))
+                events.append(_event(**{"type": "logprobs.{}.done".format(key), key: logprobs[key]}))
         return events
 
     def _tool_done(self, mine: _ChoiceEvents, message: Dict[str, Any], index: Any) -> List[Any]:
@@ -5960,7 +5893,7 @@ class _StreamEvents:
         mine.done.add(("tool", index))
         function = _plain((message.get("tool_calls") or {}).get(index, {})).get("function") or {}
         mine.arguments[index] = parsed = _parsed_arguments(self._tools, function)
-        return [_event(FunctionToolCallArgumentsDoneEvent, type="tool_calls.function.arguments.done", index=index,
+        return [_event(type="tool_calls.function.arguments.done", index=index,
                        name=function.get("name"), arguments=function.get("arguments"), parsed_arguments=parsed)]
 
     def snapshot(self) -> ParsedChatCompletion:
@@ -6151,6 +6084,14 @@ class Chat:
         self.completions = Completions(client)
 
 
+class Beta:
+    """``client.beta``: openai keeps ``client.beta.chat`` (where ``parse()`` and ``stream()`` first were) as
+    ``client.chat``."""
+
+    def __init__(self, client: Any) -> None:
+        self.chat = Chat(client)
+
+
 class Embeddings(_Resource):
     """``client.embeddings``."""
 
@@ -6265,6 +6206,7 @@ class _FaceClient:
                      limit=kwargs.get("connection_limit", 100))
         self._core = _Core(pool, auth, _origin(self._base_url))
         self.chat = Chat(self)
+        self.beta = Beta(self)  # client.beta.chat.completions.parse(...), as code written for openai 1.x spells it
         self.embeddings = Embeddings(self)
         self.models = Models(self)
 

@@ -5798,7 +5798,8 @@ class OpenAIParseTest(unittest.TestCase):
             "role": "assistant", "content": None, "tool_calls": [call]}}])))
         tool = chatclient.function_tool(weather_in)
         self.assertEqual(tool["function"]["description"], "The weather in a city.")
-        completion = self.parse(tools=[tool])
+        completion = self.run_call(lambda client: client.beta.chat.completions.parse(  # openai 1.x's spelling
+            model="m", messages=[], tools=[tool]))
         self.assertIsInstance(completion, chatclient.ParsedChatCompletion)
         function = completion.choices[0].message.tool_calls[0].function
         self.assertEqual(function.parsed_arguments, {"city": "Oslo", "unit": WireModels.Table.customers})
@@ -5857,6 +5858,28 @@ class OpenAIParseTest(unittest.TestCase):
         self.assertEqual(seen[-1][1], WireModels.MathResponse([], "x = 1"))
         self.assertEqual(final.choices[0].message.parsed, WireModels.MathResponse([], "x = 1"))
         self.assertEqual(json.loads(self.stub.requests[0]["body"])["stream"], True)
+
+    def test_logprobs_events_read_as_openai_objects(self) -> None:
+        logprob = {"token": "Hi", "logprob": -1, "bytes": [72, 105], "top_logprobs": []}
+        self.stub.reply(chunked([sse(chunk("", role="assistant"),
+                                     dict(chunk("Hi"), choices=[dict(chunk("Hi")["choices"][0],
+                                                                     logprobs={"content": [logprob]})]),
+                                     chunk(None, "stop"))]))
+
+        def body(stream: Any) -> Any:
+            if self.shell == "sync":
+                return list(stream)
+
+            async def read() -> Any:
+                return [event async for event in stream]
+            return read()
+        events = {event.type: event for event in self.stream(body, logprobs=True)}
+        delta = events["logprobs.content.delta"]
+        self.assertIsInstance(delta, chatclient.ChatCompletionStreamEvent)
+        self.assertEqual([type(x).__name__ for x in delta.snapshot + delta.content], ["ChatCompletionTokenLogprob"] * 2)
+        self.assertEqual(delta.content[0].logprob, -1.0)  # a float field reads as float
+        self.assertEqual(events["logprobs.content.done"].content[0].token, "Hi")
+        self.assertIsInstance(events["chunk"].snapshot, chatclient.ParsedChatCompletion)
 
     def test_partial_json(self) -> None:
         cases = {'{"a": "hel': {}, '{"a": 1, "b": [1, 2': {"a": 1, "b": [1, 2]}, '{"a': {}, '[{"x": tr': [{}],
