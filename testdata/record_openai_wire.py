@@ -331,6 +331,9 @@ SCENARIOS = [
     ("parse_content_filter", ["OpenAI", KEYED], ["chat.completions.parse", {
         "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
      [ok(chat_with({"content": None}, finish="content_filter"))]),
+    ("parse_beta_raw", ["OpenAI", KEYED], ["beta.chat.completions.with_raw_response.parse", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
+     [ok(chat_with({"content": MATH_TEXT}))]),
     ("parse_azure", ["AzureOpenAI", AZURE], ["chat.completions.parse", {
         "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
      [ok(chat_with({"content": MATH_TEXT}))]),
