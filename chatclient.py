@@ -5717,45 +5717,58 @@ def _parsed_completion(obj: JSON, response_format: Any, tools: Sequence[Any]) ->
 _JSON_TOKEN = r'\s*(?:"(?:[^"\\]|\\.)*"|[{}\[\],:]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null)'
 
 
-def _partial_json(text: str) -> Any:
-    """JSON that may be cut short, as far as it goes (openai reads it with jiter's partial mode): open objects and
-    arrays closed, an unfinished string, key or literal left out; None when nothing is complete."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    closers: List[str] = []
-    cut: Optional[Tuple[int, str]] = None
-    key_next = False
-    pos = 0
-    token_at = re.compile(_JSON_TOKEN).match  # compiled at first use (re keeps it), not at import
-    while True:
-        match = token_at(text, pos)
-        if match is None:
-            break
-        token, pos = match.group().lstrip(), match.end()
-        if token in ("{", "["):
-            closers.append("}" if token == "{" else "]")
-            key_next = token == "{"
-        elif token in ("}", "]"):
-            if not closers:
+class _PartialJSON:
+    """JSON arriving in pieces (a streamed answer, a tool call's arguments), read as far as it goes, as openai reads
+    it with jiter's partial mode: open objects and arrays closed, an unfinished string, key or literal left out;
+    None while nothing is complete.  Each read goes on scanning where the last one stopped (the text only grows),
+    so a stream costs one scan, plus one ``json.loads`` a read."""
+
+    def __init__(self) -> None:
+        self.pos = 0  # where the scan goes on: after the last token that cannot grow
+        self.closers: List[str] = []  # the open objects' and arrays' closing brackets
+        self.key_next = False  # in an object, where a key comes
+        self.cut: Optional[Tuple[int, str]] = None  # the text up to here, closed so, is JSON
+
+    def read(self, text: str) -> Any:
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+        token_at = re.compile(_JSON_TOKEN).match  # compiled at first use (re keeps it), not at import
+        pos, closers, key_next, cut = self.pos, self.closers, self.key_next, self.cut
+        while True:
+            match = token_at(text, pos)
+            if match is None:
                 break
-            closers.pop()
-        elif token == ",":
-            key_next = bool(closers) and closers[-1] == "}"
-            continue
-        elif token == ":":
-            key_next = False
-            continue
-        elif key_next:
-            continue  # a key: complete only with its value
-        cut = (pos, "".join(reversed(closers)))
-    if cut is None:
-        return None
-    try:
-        return json.loads(text[:cut[0]] + cut[1])
-    except ValueError:
-        return None
+            token, end = match.group().lstrip(), match.end()
+            if token[0] in "-0123456789" and (end == len(text) or text[end] not in " \t\r\n,]}"):
+                if end == len(text) and not key_next:  # a number that may go on: used now, scanned again
+                    cut = (end, "".join(reversed(closers)))
+                break
+            pos = end
+            if token in ("{", "["):
+                closers.append("}" if token == "{" else "]")
+                key_next = token == "{"
+            elif token in ("}", "]"):
+                if not closers:
+                    break
+                closers.pop()
+            elif token == ",":
+                key_next = bool(closers) and closers[-1] == "}"
+                continue
+            elif token == ":":
+                key_next = False
+                continue
+            elif key_next:
+                continue  # a key: complete only with its value
+            cut = self.cut = (pos, "".join(reversed(closers)))
+        self.pos, self.key_next = pos, key_next
+        if cut is None:
+            return None
+        try:
+            return json.loads(text[:cut[0]] + cut[1])
+        except ValueError:
+            return None
 
 
 @_face_model
@@ -5795,6 +5808,7 @@ class _ChoiceEvents:
     def __init__(self) -> None:
         self.parsed: Any = None
         self.arguments: Dict[Any, Any] = {}
+        self.partial: Dict[Any, _PartialJSON] = {}  # the content's (key None) and each tool call's arguments
         self.done: set = set()  # type: ignore[type-arg]  # "content", "refusal", ... and finished tool calls
         self.tool: Any = None  # the tool call being streamed
 
@@ -5832,14 +5846,15 @@ class _StreamEvents:
                 raise _FINISH_ERRORS[choice["finish_reason"]](completion=self.snapshot())
             content, refusal = _plain(message.get("content")), _plain(message.get("refusal"))
             if self._format is not None and isinstance(content, str) and content.strip() and not refusal:
-                mine.parsed = _partial_json(content)
+                mine.parsed = mine.partial.setdefault(None, _PartialJSON()).read(content)
             calls = message.get("tool_calls") or {}
             for call in delta.get("tool_calls") or ():
                 snapshot = _plain(calls.get(call.get("index"), {}))
                 function = snapshot.get("function") or {}
                 tool = _tool_named(self._tools, function.get("name"))
                 if tool is not None and tool["function"].get("strict") and function.get("arguments"):
-                    mine.arguments[call.get("index")] = _partial_json(function["arguments"])
+                    mine.arguments[call.get("index")] = mine.partial.setdefault(
+                        call.get("index"), _PartialJSON()).read(function["arguments"])
             if delta.get("content") is not None and content is not None:
                 events.append(_event(type="content.delta", delta=delta["content"],
                                      snapshot=content, parsed=mine.parsed))

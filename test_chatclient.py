@@ -5885,7 +5885,12 @@ class OpenAIParseTest(unittest.TestCase):
         cases = {'{"a": "hel': {}, '{"a": 1, "b": [1, 2': {"a": 1, "b": [1, 2]}, '{"a': {}, '[{"x": tr': [{}],
                  '{"a": {"b": "c"}, ': {"a": {"b": "c"}}, '"unfinished': None, '': None, '{"a": null': {"a": None}}
         for text, want in cases.items():
-            self.assertEqual(chatclient._partial_json(text), want, text)
+            self.assertEqual(chatclient._PartialJSON().read(text), want, text)
+        # read piece by piece, as a stream grows it: each read as a fresh one of the same text
+        whole = json.dumps({"a": [1, 23.5, -4e2, {"b": "x\\\"y", "c": [True, False, None]}], "d": {}, "e": "z"})
+        growing = chatclient._PartialJSON()
+        for end in range(len(whole) + 1):
+            self.assertEqual(growing.read(whole[:end]), chatclient._PartialJSON().read(whole[:end]), whole[:end])
 
 
 class AsyncOpenAIParseTest(OpenAIParseTest):
