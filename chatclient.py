@@ -5721,7 +5721,7 @@ class _PartialJSON:
     """JSON arriving in pieces (a streamed answer, a tool call's arguments), read as far as it goes, as openai reads
     it with jiter's partial mode: open objects and arrays closed, an unfinished string, key or literal left out;
     None while nothing is complete.  Each read goes on scanning where the last one stopped (the text only grows),
-    so a stream costs one scan, plus one ``json.loads`` a read."""
+    so a stream costs one scan, plus one ``json.loads`` a read (of the whole text, once it is complete)."""
 
     def __init__(self) -> None:
         self.pos = 0  # where the scan goes on: after the last token that cannot grow
@@ -5730,10 +5730,6 @@ class _PartialJSON:
         self.cut: Optional[Tuple[int, str]] = None  # the text up to here, closed so, is JSON
 
     def read(self, text: str) -> Any:
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass
         token_at = re.compile(_JSON_TOKEN).match  # compiled at first use (re keeps it), not at import
         pos, closers, key_next, cut = self.pos, self.closers, self.key_next, self.cut
         while True:
@@ -5792,8 +5788,10 @@ class ChatCompletionStreamEvent(BaseModel):
 def _event(**fields: Any) -> ChatCompletionStreamEvent:
     """An event: its fields' JSON forms as its document, objects (a chunk, parsed instances, logprobs) as its
     attributes."""
+    done = fields["type"].endswith(".done")  # a done event's parsed values may be instances; the others' are JSON
     event = ChatCompletionStreamEvent._from_json({
-        name: value._data if isinstance(value, Model) else _jsonable(value) for name, value in fields.items()})
+        name: value._data if isinstance(value, Model) else _jsonable(value) if done else value
+        for name, value in fields.items()})
     for name, value in fields.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):  # logprobs
             event.__dict__[name] = [ChatCompletionTokenLogprob._from_json(item) for item in value]
