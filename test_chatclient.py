@@ -5881,6 +5881,23 @@ class OpenAIParseTest(unittest.TestCase):
         self.assertEqual(events["logprobs.content.done"].content[0].token, "Hi")
         self.assertIsInstance(events["chunk"].snapshot, chatclient.ParsedChatCompletion)
 
+    def test_finish_reasons_raise_only_with_something_to_parse(self) -> None:
+        def read_all(stream: Any) -> Any:
+            return list(stream) if self.shell == "sync" else self._alist(stream)
+        for reason, error in (("length", chatclient.LengthFinishReasonError),
+                              ("content_filter", chatclient.ContentFilterFinishReasonError)):
+            answer = chunked([sse(chunk('{"steps": [', role="assistant"), chunk(None, reason))])
+            self.stub.reply(answer, answer, answer)
+            # nothing to parse: the events end normally, get_final_completion() raises (as parse() would)
+            self.assertEqual(self.stream(read_all)[-1].type, "content.done")
+            with self.assertRaises(error):
+                self.stream(lambda stream: stream.get_final_completion())
+            with self.assertRaises(error):  # a response_format: raised as the finish_reason arrives
+                self.stream(read_all, response_format=WireModels.MathResponse)
+
+    async def _alist(self, stream: Any) -> List[Any]:
+        return [event async for event in stream]
+
     def test_partial_json(self) -> None:
         cases = {'{"a": "hel': {}, '{"a": 1, "b": [1, 2': {"a": 1, "b": [1, 2]}, '{"a': {}, '[{"x": tr': [{}],
                  '{"a": {"b": "c"}, ': {"a": {"b": "c"}}, '"unfinished': None, '': None, '{"a": null': {"a": None}}
