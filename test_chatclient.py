@@ -5253,6 +5253,11 @@ def face_call_sync(client: Any, path: str, kwargs: Dict[str, Any]) -> Any:
         messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
                                                    "content": "sunny"}]
         return client.chat.completions.create(**dict(kwargs, messages=messages))
+    if path == "$parse_roundtrip":
+        message = client.chat.completions.parse(**kwargs).choices[0].message
+        messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
+                                                   "content": "3 rows"}]
+        return client.chat.completions.create(model=kwargs["model"], messages=messages)
     if path == "$stream":
         events = []
         with client.chat.completions.stream(**kwargs) as stream:
@@ -5280,6 +5285,11 @@ async def face_call_async(client: Any, path: str, kwargs: Dict[str, Any]) -> Any
         messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
                                                    "content": "sunny"}]
         return await client.chat.completions.create(**dict(kwargs, messages=messages))
+    if path == "$parse_roundtrip":
+        message = (await client.chat.completions.parse(**kwargs)).choices[0].message
+        messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
+                                                   "content": "3 rows"}]
+        return await client.chat.completions.create(model=kwargs["model"], messages=messages)
     if path == "$stream":
         events = []
         async with client.chat.completions.stream(**kwargs) as stream:

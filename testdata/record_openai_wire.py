@@ -334,6 +334,9 @@ SCENARIOS = [
     ("parse_beta_raw", ["OpenAI", KEYED], ["beta.chat.completions.with_raw_response.parse", {
         "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
      [ok(chat_with({"content": MATH_TEXT}))]),
+    ("parse_roundtrip", ["OpenAI", KEYED], ["$parse_roundtrip", {
+        "model": "gpt-4o", "messages": MESSAGES, "tools": [{"$function_tool": ["Query", {}]}, STRICT_DICT_TOOL]}],
+     [ok(PARSE_TOOLS_REPLY), ok(CHAT)]),
     ("parse_azure", ["AzureOpenAI", AZURE], ["chat.completions.parse", {
         "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
      [ok(chat_with({"content": MATH_TEXT}))]),
@@ -456,6 +459,11 @@ def run(client, path, kwargs):
         messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
                                                    "content": "sunny"}]
         return client.chat.completions.create(**dict(kwargs, messages=messages))
+    if path == "$parse_roundtrip":  # a parsed message (parsed, parsed_arguments) sent back in messages
+        message = client.chat.completions.parse(**kwargs).choices[0].message
+        messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
+                                                   "content": "3 rows"}]
+        return client.chat.completions.create(model=kwargs["model"], messages=messages)
     if path == "$stream":
         events = []
         with client.chat.completions.stream(**kwargs) as stream:
