@@ -6029,9 +6029,12 @@ class OpenAIExamplesTest(unittest.TestCase):
         self.run_examples("demo.py", "streaming.py")
 
     def test_examples_parsing(self) -> None:  # structured output, BaseModel made @dataclass
-        self.run_examples("parsing.py", "parsing_tools.py", "parsing_stream.py", "parsing_tools_stream.py")
+        self.run_examples("parsing.py", "parsing_tools.py")
         self.assertIn("answer:  text", self.outputs["parsing.py"])
         self.assertIn("Table.orders", self.outputs["parsing_tools.py"])
+
+    def test_examples_parsing_streams(self) -> None:
+        self.run_examples("parsing_stream.py", "parsing_tools_stream.py")
         self.assertIn("answer: text", self.outputs["parsing_stream.py"])
         self.assertIn("tool_calls.function.arguments.done", self.outputs["parsing_tools_stream.py"])
         self.assertIn('"parsed_arguments"', self.outputs["parsing_tools_stream.py"])
