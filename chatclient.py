@@ -5817,8 +5817,7 @@ class _StreamEvents:
 
     def __init__(self, raw: Any, response_format: Any, tools: Sequence[Any]) -> None:
         self._raw = raw
-        self._format = response_format if isinstance(response_format, type) else None
-        self._response_format = response_format
+        self._format = response_format if isinstance(response_format, type) else None  # a dataclass, to parse into
         self._tools = tools
         self._parseable = self._format is not None or any(
             isinstance(t, Mapping) and t.get("type") == "function" and (
@@ -5889,7 +5888,7 @@ class _StreamEvents:
         content, refusal = _plain(message.get("content")), _plain(message.get("refusal"))
         if content and "content" not in mine.done:
             mine.done.add("content")
-            mine.parsed = _parsed_content(self._response_format, {"content": content, "refusal": refusal})
+            mine.parsed = _parsed_content(self._format, {"content": content, "refusal": refusal})
             events.append(_event(type="content.done", content=content, parsed=mine.parsed))
         if refusal is not None and "refusal" not in mine.done:
             mine.done.add("refusal")
