@@ -265,6 +265,24 @@ class Chat:
         return len(stream.get_final_completion().choices[0].message.content)
 
 
+class Face:
+    """chatclient's openai face, used as code written for openai does."""
+
+    def __init__(self, port: int) -> None:
+        sys.path.insert(0, HERE)
+        import chatclient
+        self.client = chatclient.OpenAI(base_url="http://127.0.0.1:%d" % port, api_key="k")
+
+    def stream(self, query: str) -> int:
+        params = dict(p.split("=") for p in query.split("&"))
+        count = 0
+        for chunk in self.client.chat.completions.create(model="gpt-4o", messages=REQUEST["messages"], stream=True,
+                                                         extra_query=params):
+            if chunk.choices and chunk.choices[0].delta.content:
+                count += 1
+        return count
+
+
 # Each side's memory workload, run alone in a fresh process that imports only what that side uses
 # (importing this file would load http.client and http.server into both): n requests, then a stream,
 # iterated or (chatclient) read through get_final_completion().
@@ -403,7 +421,8 @@ def run(port: int, rounds: int, quick: bool) -> None:
 
     # import, and a cold process
     runs = 7 if quick else 21
-    samples = {name: [] for name in ("pass", "chat", "floor", "cold chat", "cold floor")}  # type: Dict[str, List[float]]
+    samples = {name: [] for name in ("pass", "chat", "floor", "cold chat", "cold floor", "cold openai")
+               }  # type: Dict[str, List[float]]
     cold_chat = ("import sys; sys.path.insert(0, %r); import chatclient as c; "
                  "print(c.ChatCompletionsClient('http://127.0.0.1:%d', c.AzureKeyCredential('k'), api_version=None)"
                  ".complete(messages=[c.UserMessage('hi')]).id, end='')" % (HERE, port))
@@ -411,7 +430,11 @@ def run(port: int, rounds: int, quick: bool) -> None:
                   "conn.request('POST', '/chat/completions', json.dumps({'messages': [{'role': 'user', "
                   "'content': 'hi'}]}).encode(), {'Content-Type': 'application/json', 'api-key': 'k'}); "
                   "print(json.loads(conn.getresponse().read())['id'], end='')" % port)
+    cold_openai = ("import sys; sys.path.insert(0, %r); import chatclient as c; "
+                   "print(c.OpenAI(base_url='http://127.0.0.1:%d', api_key='k').chat.completions.create("
+                   "model='gpt-4o', messages=[{'role': 'user', 'content': 'hi'}]).id, end='')" % (HERE, port))
     for _ in range(runs):
+        samples["cold openai"] += child_cpu(cold_openai, 1)
         samples["pass"] += child_cpu("pass", 1)
         samples["chat"] += child_cpu("import sys; sys.path.insert(0, %r); import chatclient" % HERE, 1)
         samples["floor"] += child_cpu("import http.client, json", 1)
@@ -422,6 +445,8 @@ def run(port: int, rounds: int, quick: bool) -> None:
         "ms", "<= 1.1x")
     row("cold process CPU (import, client, 1 request)", med["cold chat"] * 1e3, med["cold floor"] * 1e3, "ms",
         "<= 1.2x")
+    row("cold process, openai face (OpenAI(...).create)", med["cold openai"] * 1e3, med["cold floor"] * 1e3, "ms",
+        "<= 1.1x")
 
     # warm requests
     chat, floor = Chat(port), Floor(port)
@@ -453,6 +478,11 @@ def run(port: int, rounds: int, quick: bool) -> None:
     row("stream, client CPU per chunk", per_chunk["chat"] * 1e6, per_chunk["floor"] * 1e6, "us", "<= 1.5x")
     row("stream, chunks per second (wall)", chunks / statistics.median(wall["chat"]),
         chunks / statistics.median(wall["floor"]), "/s", "")
+    face = Face(port)
+    per_chunk = interleaved({"chat": lambda: stream_cpu("chat", face), "floor": lambda: stream_cpu("floor", floor)},
+                            rounds)
+    row("stream through openai face's Stream, CPU/chunk", per_chunk["chat"] * 1e6, per_chunk["floor"] * 1e6, "us",
+        "<= 1.5x")
 
     def responses_cpu(client: Any) -> float:
         cpu, count = cpu_of(lambda: client.responses_stream("chunks=%d" % chunks))

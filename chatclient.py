@@ -120,6 +120,9 @@ __all__ = [
     "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
     "UnprocessableEntityError", "RateLimitError", "InternalServerError", "LengthFinishReasonError",
     "ContentFilterFinishReasonError",
+    "ParsedChatCompletion", "ParsedChoice", "ParsedChatCompletionMessage", "ParsedFunctionToolCall", "ParsedFunction",
+    "ChatCompletionStream", "AsyncChatCompletionStream", "ChatCompletionStreamManager",
+    "AsyncChatCompletionStreamManager", "ChatCompletionStreamEvent",
     "BaseModel", "ChatCompletion", "ChatCompletionChunk", "ChatCompletionMessage", "ChatCompletionMessageToolCall",
     "ChatCompletionMessageFunctionToolCall", "ChatCompletionTokenLogprob", "ChoiceDelta", "ChoiceDeltaToolCall",
     "CompletionUsage", "CreateEmbeddingResponse", "Embedding", "ModelObject", "ModelDeleted", "SyncPage", "AsyncPage",
@@ -4780,13 +4783,24 @@ class InternalServerError(APIStatusError):
     """500 and above."""
 
 
+def _model_repr(value: Any) -> str:
+    """A response object as pydantic shows one (in openai's messages): ``Name(field=value, ...)``."""
+    if isinstance(value, BaseModel):
+        names = value._names + tuple(key for key in value._data if key not in value._names)
+        return "{}({})".format(type(value).__name__, ", ".join(
+            "{}={}".format(name, _model_repr(getattr(value, name, None))) for name in names))
+    if isinstance(value, list):
+        return "[{}]".format(", ".join(map(_model_repr, value)))
+    return repr(value)
+
+
 class LengthFinishReasonError(OpenAIError):
     """A parsed completion was cut at the length limit."""
 
     def __init__(self, *, completion: Any) -> None:
         message = "Could not parse response content as the length limit was reached"
         usage = getattr(completion, "usage", None)
-        super().__init__(message + (" - {}".format(usage) if usage else ""))
+        super().__init__(message + (" - " + _model_repr(usage) if usage else ""))
         self.completion = completion
 
 
@@ -4913,7 +4927,7 @@ def _dump_value(value: Any, unset: bool, none: bool) -> Any:
         return _dump(value, unset, none)
     if isinstance(value, list):
         return [_dump_value(v, unset, none) for v in value]
-    return _to_json(value)
+    return _to_json(_jsonable(value))  # parsed instances (structured output) as JSON
 
 
 def _dump(model: BaseModel, unset: bool, none: bool) -> Dict[str, Any]:
@@ -5564,6 +5578,474 @@ class _Resource:
         return self._client._run(self._client._operation(method, path, body, call, parse, stream, self._raw))
 
 
+# ---- structured output: chat.completions.parse() and .stream(), as openai's ----------
+
+def _with_base_names(cls: Type[M]) -> Type[M]:
+    """``_face_model`` for a subclass: the base's fields first (one it redeclares keeps its place), then its own."""
+    made: Any = _face_model(cls)
+    base_names = cls.__mro__[1]._names  # type: ignore[attr-defined]
+    made._names = base_names + tuple(name for name in made._names if name not in base_names)
+    return cls
+
+
+def _attach(model: Any, name: str, value: Any) -> None:
+    """Sets a field to a Python object (an instance of the caller's dataclass, ...): the attribute is the object,
+    the document (``to_dict()``, ``str()``) its JSON form."""
+    model._data[name] = _jsonable(value)
+    model.__dict__[name] = value
+
+
+@_with_base_names
+class ParsedFunction(Function):
+    """A tool call's function with ``parsed_arguments``: an instance of a ``function_tool``'s dataclass, the
+    keyword arguments of its function, or the decoded JSON of another strict tool's arguments."""
+
+    parsed_arguments: Optional[Any] = None
+
+
+@_with_base_names
+class ParsedFunctionToolCall(ChatCompletionMessageToolCall):
+    function: Optional[ParsedFunction] = _typed(ParsedFunction)
+
+
+@_with_base_names
+class ParsedChatCompletionMessage(ChatCompletionMessage):
+    """A message with ``parsed``: the content as an instance of the response_format dataclass (None for a
+    refusal or empty content)."""
+
+    tool_calls: Optional[List[ParsedFunctionToolCall]] = _typed([ParsedFunctionToolCall])  # type: ignore[assignment]
+    parsed: Optional[Any] = None
+
+
+@_with_base_names
+class ParsedChoice(Choice):
+    message: Optional[ParsedChatCompletionMessage] = _typed(ParsedChatCompletionMessage)
+
+
+@_with_base_names
+class ParsedChatCompletion(ChatCompletion):
+    """What ``chat.completions.parse()`` returns: a ChatCompletion whose messages have ``parsed``."""
+
+    choices: Optional[List[ParsedChoice]] = _typed([ParsedChoice])  # type: ignore[assignment]
+
+
+# parse() and stream() take create()'s parameters but ``stream``, which they set themselves.
+_HELPER_PARAMS = tuple(name for name in _CHAT_PARAMS if name != "stream") + _CALL_OPTIONS
+_FINISH_ERRORS: Dict[str, Any] = {"length": LengthFinishReasonError, "content_filter": ContentFilterFinishReasonError}
+
+
+def _response_format_param(response_format: Any) -> Any:
+    """What openai sends for ``response_format``: a dict as it is, a dataclass as its strict json_schema format."""
+    return response_format if isinstance(response_format, Mapping) else _response_format_for(response_format)
+
+
+def _strict_tools(tools: Any) -> List[Any]:
+    """``parse()``'s tools: each a strict function tool (openai's rule and messages), as a list."""
+    result: List[Any] = list(tools)
+    for tool in result:
+        if tool.get("type") != "function":
+            raise ValueError("Currently only `function` tool types support auto-parsing; Received `{}`".format(
+                tool.get("type")))
+        function = tool.get("function") or {}
+        if function.get("strict") is not True:
+            raise ValueError("`{}` is not strict. Only `strict` function tools can be auto-parsed".format(
+                function.get("name")))
+    return result
+
+
+def _tool_named(tools: Sequence[Any], name: Any) -> Any:
+    for tool in tools:
+        if isinstance(tool, Mapping) and tool.get("type") == "function" and \
+                isinstance(tool.get("function"), Mapping) and tool["function"].get("name") == name:
+            return tool
+    return None
+
+
+def _parsed_arguments(tools: Sequence[Any], function: Mapping[str, Any]) -> Any:
+    """openai's rule: a ``function_tool``'s call as its instance (or keyword arguments), another strict tool's as
+    its decoded JSON, anything else None."""
+    tool = _tool_named(tools, function.get("name"))
+    if tool is None:
+        return None
+    if getattr(tool, "target", None) is not None:
+        return _parse_tool_arguments(tool, function.get("arguments") or "")
+    if not tool["function"].get("strict"):
+        return None
+    return json.loads(function.get("arguments"))  # type: ignore[arg-type]
+
+
+def _parsed_content(response_format: Any, message: Mapping[str, Any]) -> Any:
+    """The content as an instance of the response_format dataclass; None without one (a dict format, not given),
+    for a refusal or for empty content."""
+    content = message.get("content")
+    if not isinstance(response_format, type) or not content or message.get("refusal"):
+        return None
+    try:
+        value = json.loads(content)
+    except ValueError as exc:
+        raise ValueError("{}: the content is not JSON ({})".format(response_format.__name__, exc)) from None
+    return _parse_as(response_format, value)
+
+
+def _parsed_completion(obj: JSON, response_format: Any, tools: Sequence[Any]) -> ParsedChatCompletion:
+    """openai's parse_chat_completion over the server's JSON: finish_reason length / content_filter raise; each
+    message gets ``parsed``, each function tool call ``parsed_arguments`` (custom tool calls are left out)."""
+    choices, objects = [], []
+    for choice in obj.get("choices") or ():
+        error = _FINISH_ERRORS.get(choice.get("finish_reason"))
+        if error is not None:
+            raise error(completion=ChatCompletion._from_json(obj))
+        message = choice.get("message") or {}
+        calls, arguments = [], []
+        for call in message.get("tool_calls") or ():
+            if call.get("type") == "function":
+                function = call.get("function") or {}
+                arguments.append(_parsed_arguments(tools, function))
+                calls.append(dict(call, function=dict(function, parsed_arguments=None)))
+            elif call.get("type") != "custom":  # openai drops custom tool calls (with a warning)
+                calls.append(call)
+                arguments.append(_UNSET)
+        parsed = _parsed_content(response_format, message)
+        choices.append(dict(choice, message=dict(message, parsed=None, tool_calls=calls or None)))
+        objects.append((parsed, arguments))
+    result = ParsedChatCompletion._from_json(dict(obj, choices=choices))
+    for choice, (parsed, arguments) in zip(result.choices or (), objects):
+        parsed_message: Any = choice.message
+        _attach(parsed_message, "parsed", parsed)
+        for call, value in zip(parsed_message.tool_calls or (), arguments):
+            if value is not _UNSET:
+                _attach(call.function, "parsed_arguments", value)
+    return result
+
+
+_JSON_TOKEN = r'\s*(?:"(?:[^"\\]|\\.)*"|[{}\[\],:]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null)'
+
+
+class _PartialJSON:
+    """JSON arriving in pieces (a streamed answer, a tool call's arguments), read as far as it goes, as openai reads
+    it with jiter's partial mode: open objects and arrays closed, an unfinished string, key or literal left out;
+    None while nothing is complete.  Each read goes on scanning where the last one stopped (the text only grows),
+    so a stream costs one scan, plus one ``json.loads`` a read (of the whole text, once it is complete)."""
+
+    def __init__(self) -> None:
+        self.pos = 0  # where the scan goes on: after the last token that cannot grow
+        self.closers: List[str] = []  # the open objects' and arrays' closing brackets
+        self.key_next = False  # in an object, where a key comes
+        self.cut: Optional[Tuple[int, str]] = None  # the text up to here, closed so, is JSON
+
+    def read(self, text: str) -> Any:
+        token_at = re.compile(_JSON_TOKEN).match  # compiled at first use (re keeps it), not at import
+        pos, closers, key_next, cut = self.pos, self.closers, self.key_next, self.cut
+        while True:
+            match = token_at(text, pos)
+            if match is None:
+                break
+            token, end = match.group().lstrip(), match.end()
+            if token[0] in "-0123456789" and (end == len(text) or text[end] not in " \t\r\n,]}"):
+                if end == len(text) and not key_next:  # a number that may go on: used now, scanned again
+                    cut = (end, "".join(reversed(closers)))
+                break
+            pos = end
+            if token in ("{", "["):
+                closers.append("}" if token == "{" else "]")
+                key_next = token == "{"
+            elif token in ("}", "]"):
+                if not closers:
+                    break
+                closers.pop()
+            elif token == ",":
+                key_next = bool(closers) and closers[-1] == "}"
+                continue
+            elif token == ":":
+                key_next = False
+                continue
+            elif key_next:
+                continue  # a key: complete only with its value
+            cut = self.cut = (pos, "".join(reversed(closers)))
+        self.pos, self.key_next = pos, key_next
+        if cut is None:
+            return None
+        try:
+            return json.loads(text[:cut[0]] + cut[1])
+        except ValueError:
+            return None
+
+
+@_face_model
+class ChatCompletionStreamEvent(BaseModel):
+    """An event of openai's ``chat.completions.stream()``, by ``type``: ``chunk`` (``chunk``, and ``snapshot``,
+    the completion so far, read when asked), ``content.delta`` (``delta``, ``snapshot``, ``parsed``: the partial
+    JSON so far), ``content.done`` (``content``, ``parsed``), ``refusal.delta`` / ``.done``,
+    ``tool_calls.function.arguments.delta`` (``name``, ``index``, ``arguments``, ``parsed_arguments``,
+    ``arguments_delta``) / ``.done``, ``logprobs.content.*`` / ``logprobs.refusal.*``.  openai has a class per
+    type; one class here, whose fields are the keys each type has (as every key reads as an attribute)."""
+
+    type: Optional[str] = None
+    _state: Any = None
+
+    @property
+    def snapshot(self) -> Any:
+        state = self.__dict__.get("_state")
+        return state.snapshot() if state is not None else self.__dict__.get("snapshot", self._data.get("snapshot"))
+
+
+def _event(**fields: Any) -> ChatCompletionStreamEvent:
+    """An event: its fields' JSON forms as its document, objects (a chunk, parsed instances, logprobs) as its
+    attributes."""
+    done = fields["type"].endswith(".done")  # a done event's parsed values may be instances; the others' are JSON
+    event = ChatCompletionStreamEvent._from_json({
+        name: value._data if isinstance(value, Model) else _jsonable(value) if done else value
+        for name, value in fields.items()})
+    for name, value in fields.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):  # logprobs
+            event.__dict__[name] = [ChatCompletionTokenLogprob._from_json(item) for item in value]
+        elif value is not None and not isinstance(value, (str, int, list)):
+            event.__dict__[name] = value
+    return event
+
+
+class _ChoiceEvents:
+    """What a choice of a stream has announced (openai's ChoiceEventState) and its parsed values so far."""
+
+    def __init__(self) -> None:
+        self.parsed: Any = None
+        self.arguments: Dict[Any, Any] = {}
+        self.partial: Dict[Any, _PartialJSON] = {}  # the content's (key None) and each tool call's arguments
+        self.done: set = set()  # type: ignore[type-arg]  # "content", "refusal", ... and finished tool calls
+        self.tool: Any = None  # the tool call being streamed
+
+
+class _StreamEvents:
+    """openai's stream events for each chunk of a raw Stream, whose accumulator (``_final``) has already added it
+    up: one parser, one accumulator; this only reads the answer so far and says what changed."""
+
+    def __init__(self, raw: Any, response_format: Any, tools: Sequence[Any]) -> None:
+        self._raw = raw
+        self._format = response_format if isinstance(response_format, type) else None  # a dataclass, to parse into
+        self._tools = tools
+        self._parseable = self._format is not None or any(
+            isinstance(t, Mapping) and t.get("type") == "function" and (
+                getattr(t, "target", None) is not None or (t.get("function") or {}).get("strict")) for t in tools)
+        self._choices: Dict[Any, _ChoiceEvents] = {}
+
+    def events(self, chunk: Any) -> List[Any]:
+        data = chunk._data
+        if data.get("object") != "chat.completion.chunk":  # as openai: Azure's asynchronous filter events
+            return []
+        events = [_event(type="chunk", chunk=chunk)]
+        events[0].__dict__["_state"] = self
+        accumulated = self._raw._final._choices
+        for choice in data.get("choices") or ():
+            index = choice.get("index", 0)
+            state = accumulated.get(index if isinstance(index, (int, str)) else str(index))
+            if state is None:
+                continue
+            mine = self._choices.setdefault(index, _ChoiceEvents())
+            message = state["message"]
+            delta = choice.get("delta") or {}
+            if choice.get("finish_reason") and self._parseable and choice["finish_reason"] in _FINISH_ERRORS:
+                raise _FINISH_ERRORS[choice["finish_reason"]](completion=self.snapshot())
+            content, refusal = _plain(message.get("content")), _plain(message.get("refusal"))
+            if self._format is not None and isinstance(content, str) and content.strip() and not refusal:
+                mine.parsed = mine.partial.setdefault(None, _PartialJSON()).read(content)
+            calls = message.get("tool_calls") or {}
+            for call in delta.get("tool_calls") or ():
+                snapshot = _plain(calls.get(call.get("index"), {}))
+                function = snapshot.get("function") or {}
+                tool = _tool_named(self._tools, function.get("name"))
+                if tool is not None and tool["function"].get("strict") and function.get("arguments"):
+                    mine.arguments[call.get("index")] = mine.partial.setdefault(
+                        call.get("index"), _PartialJSON()).read(function["arguments"])
+            if delta.get("content") is not None and content is not None:
+                events.append(_event(type="content.delta", delta=delta["content"],
+                                     snapshot=content, parsed=mine.parsed))
+            if delta.get("refusal") is not None and refusal is not None:
+                events.append(_event(type="refusal.delta", delta=delta["refusal"],
+                                     snapshot=refusal))
+            for call in delta.get("tool_calls") or ():
+                function = _plain(calls.get(call.get("index"), {})).get("function") or {}
+                events.append(_event(type="tool_calls.function.arguments.delta",
+                                     name=function.get("name"), index=call.get("index"),
+                                     arguments=function.get("arguments"),
+                                     parsed_arguments=mine.arguments.get(call.get("index")),
+                                     arguments_delta=(call.get("function") or {}).get("arguments") or ""))
+            logprobs, so_far = choice.get("logprobs"), _plain(state.get("logprobs"))
+            if isinstance(logprobs, dict) and isinstance(so_far, dict):
+                for key in ("content", "refusal"):
+                    if logprobs.get(key) and so_far.get(key):
+                        events.append(_event(**{"type": "logprobs.{}.delta".format(key), key: logprobs[key],
+                                                "snapshot": so_far[key]}))
+            if state.get("finish_reason"):
+                events += self._done(mine, message, so_far)
+                if mine.tool is not None:
+                    events += self._tool_done(mine, message, mine.tool)
+            for call in delta.get("tool_calls") or ():
+                if mine.tool != call.get("index"):
+                    events += self._done(mine, message, so_far)
+                    if mine.tool is not None:
+                        events += self._tool_done(mine, message, mine.tool)
+                mine.tool = call.get("index")
+        return events
+
+    def _done(self, mine: _ChoiceEvents, message: Dict[str, Any], logprobs: Any) -> List[Any]:
+        events = []
+        content, refusal = _plain(message.get("content")), _plain(message.get("refusal"))
+        if content and "content" not in mine.done:
+            mine.done.add("content")
+            mine.parsed = _parsed_content(self._format, {"content": content, "refusal": refusal})
+            events.append(_event(type="content.done", content=content, parsed=mine.parsed))
+        if refusal is not None and "refusal" not in mine.done:
+            mine.done.add("refusal")
+            events.append(_event(type="refusal.done", refusal=refusal))
+        for key in ("content", "refusal"):
+            if isinstance(logprobs, dict) and logprobs.get(key) is not None and "logprobs." + key not in mine.done:
+                mine.done.add("logprobs." + key)
+                events.append(_event(**{"type": "logprobs.{}.done".format(key), key: logprobs[key]}))
+        return events
+
+    def _tool_done(self, mine: _ChoiceEvents, message: Dict[str, Any], index: Any) -> List[Any]:
+        if ("tool", index) in mine.done:
+            return []
+        mine.done.add(("tool", index))
+        function = _plain((message.get("tool_calls") or {}).get(index, {})).get("function") or {}
+        mine.arguments[index] = parsed = _parsed_arguments(self._tools, function)
+        return [_event(type="tool_calls.function.arguments.done", index=index,
+                       name=function.get("name"), arguments=function.get("arguments"), parsed_arguments=parsed)]
+
+    def snapshot(self) -> ParsedChatCompletion:
+        """The completion so far, with the parsed values so far (partial JSON until a part is done)."""
+        result: ParsedChatCompletion = self._raw._final.result(ParsedChatCompletion)
+        for choice in result.choices or ():
+            mine = self._choices.get(choice.index)
+            if mine is not None and choice.message is not None:
+                _attach(choice.message, "parsed", mine.parsed)
+                for position, call in enumerate(choice.message.tool_calls or ()):
+                    if call.function is not None and position in mine.arguments:
+                        _attach(call.function, "parsed_arguments", mine.arguments[position])
+        return result
+
+    def final(self) -> ParsedChatCompletion:
+        return _parsed_completion(self._raw._final.result(ChatCompletion)._data, self._format, self._tools)
+
+
+class ChatCompletionStream:
+    """``for event in stream``: openai's stream events (``chunk``, ``content.delta``, ``content.done``,
+    ``refusal.*``, ``tool_calls.function.arguments.*``, ``logprobs.*``); ``get_final_completion()`` (a
+    ParsedChatCompletion), ``until_done()``, ``current_completion_snapshot``, ``close()``."""
+
+    def __init__(self, raw: Any, response_format: Any, tools: Sequence[Any]) -> None:
+        self._raw, self.response = raw, raw.response
+        self._state = _StreamEvents(raw, response_format, tools)
+        self._iterator = self._events()
+
+    def _events(self) -> Iterator[Any]:
+        for chunk in self._raw:
+            yield from self._state.events(chunk)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._iterator
+
+    def __next__(self) -> Any:
+        return next(self._iterator)
+
+    def __enter__(self) -> ChatCompletionStream:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def until_done(self) -> ChatCompletionStream:
+        for _ in self:
+            pass
+        return self
+
+    def get_final_completion(self) -> ParsedChatCompletion:
+        """The ParsedChatCompletion the stream adds up to (reading the rest of it first)."""
+        return self.until_done()._state.final()
+
+    @property
+    def current_completion_snapshot(self) -> ParsedChatCompletion:
+        return self._state.snapshot()
+
+
+class AsyncChatCompletionStream:
+    """``async for event in stream``: as ChatCompletionStream, on the event loop."""
+
+    def __init__(self, raw: Any, response_format: Any, tools: Sequence[Any]) -> None:
+        self._raw, self.response = raw, raw.response
+        self._state = _StreamEvents(raw, response_format, tools)
+        self._iterator = self._events()
+
+    async def _events(self) -> AsyncIterator[Any]:
+        async for chunk in self._raw:
+            for event in self._state.events(chunk):
+                yield event
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._iterator
+
+    async def __anext__(self) -> Any:
+        return await self._iterator.__anext__()
+
+    async def __aenter__(self) -> AsyncChatCompletionStream:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._iterator.aclose()  # type: ignore[attr-defined]
+        await self._raw.close()
+
+    async def until_done(self) -> AsyncChatCompletionStream:
+        async for _ in self._iterator:
+            pass
+        return self
+
+    async def get_final_completion(self) -> ParsedChatCompletion:
+        return (await self.until_done())._state.final()
+
+    @property
+    def current_completion_snapshot(self) -> ParsedChatCompletion:
+        return self._state.snapshot()
+
+
+class ChatCompletionStreamManager:
+    """What ``chat.completions.stream()`` returns: nothing is sent until ``with`` enters it, which gives the
+    ChatCompletionStream; leaving closes it."""
+
+    def __init__(self, request: Callable[[], Any], response_format: Any, tools: Sequence[Any]) -> None:
+        self._request, self._format, self._tools = request, response_format, tools
+        self._stream: Optional[ChatCompletionStream] = None
+
+    def __enter__(self) -> ChatCompletionStream:
+        self._stream = ChatCompletionStream(self._request(), self._format, self._tools)
+        return self._stream
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._stream is not None:
+            self._stream.close()
+
+
+class AsyncChatCompletionStreamManager:
+    """The async ``chat.completions.stream()``: ``async with`` sends the request."""
+
+    def __init__(self, request: Callable[[], Any], response_format: Any, tools: Sequence[Any]) -> None:
+        self._request, self._format, self._tools = request, response_format, tools
+        self._stream: Optional[AsyncChatCompletionStream] = None
+
+    async def __aenter__(self) -> AsyncChatCompletionStream:
+        self._stream = AsyncChatCompletionStream(await self._request(), self._format, self._tools)
+        return self._stream
+
+    async def __aexit__(self, *exc: Any) -> None:
+        if self._stream is not None:
+            await self._stream.close()
+
+
 class Completions(_Resource):
     """``client.chat.completions``."""
 
@@ -5579,12 +6061,51 @@ class Completions(_Resource):
         return self._call("POST", "/chat/completions", body, params, ChatCompletion._from_json,
                           stream=params.get("stream") is True)
 
+    def parse(self, **params: Any) -> Any:
+        """openai's ``parse()``: ``response_format`` a dataclass (sent as its strict JSON schema) or a dict; every
+        tool a strict function tool (``function_tool(...)``).  A ParsedChatCompletion: ``message.parsed`` an
+        instance of the dataclass, tool calls with ``function.parsed_arguments``; finish_reason ``length`` /
+        ``content_filter`` raise LengthFinishReasonError / ContentFilterFinishReasonError."""
+        _check_params(params, _HELPER_PARAMS, ("messages", "model"), "parse")
+        call = dict(params, stream=False)
+        response_format = params.get("response_format", NOT_GIVEN)
+        if _given(response_format):
+            call["response_format"] = _response_format_param(response_format)
+        tools = _strict_tools(params["tools"]) if _given(params.get("tools", NOT_GIVEN)) else []
+        if _given(params.get("tools", NOT_GIVEN)):
+            call["tools"] = tools
+        body = _body_of(call, _CHAT_PARAMS, params.get("extra_body"))
+        return self._call("POST", "/chat/completions", body, params,
+                          lambda obj: _parsed_completion(obj, response_format, tools))
+
+    def stream(self, **params: Any) -> Any:
+        """openai's ``stream()``: a context manager that sends the request when entered and gives a
+        ChatCompletionStream of openai's events (``async with`` on the async clients)."""
+        _check_params(params, _HELPER_PARAMS, ("messages", "model"), "stream")
+        call = dict(params, stream=True)
+        response_format = params.get("response_format", NOT_GIVEN)
+        if _given(response_format):
+            call["response_format"] = _response_format_param(response_format)
+        tools = list(params["tools"]) if _given(params.get("tools", NOT_GIVEN)) else []
+        if _given(params.get("tools", NOT_GIVEN)):
+            call["tools"] = tools
+        manager = AsyncChatCompletionStreamManager if self._client._ASYNC else ChatCompletionStreamManager
+        return manager(lambda: Completions(self._client).create(**call), response_format, tools)
+
 
 class Chat:
     """``client.chat``."""
 
     def __init__(self, client: Any) -> None:
         self.completions = Completions(client)
+
+
+class Beta:
+    """``client.beta``: openai keeps ``client.beta.chat`` (where ``parse()`` and ``stream()`` first were) as
+    ``client.chat``."""
+
+    def __init__(self, client: Any) -> None:
+        self.chat = Chat(client)
 
 
 class Embeddings(_Resource):
@@ -5953,8 +6474,8 @@ def _responses_tool(tool: Any) -> Any:
     return flat
 
 
-def _parsed_arguments(tools: Any, item: Mapping[str, Any]) -> Tuple[Any, Any]:
-    """A function call's ``parsed_arguments`` as (JSON, object): by a function tool of that name
+def _parsed_call_arguments(tools: Any, item: Mapping[str, Any]) -> Tuple[Any, Any]:
+    """A Responses function call item's ``parsed_arguments`` as (JSON, object): by a function tool of that name
     made by ``function_tool`` (an instance), or a strict one (the decoded JSON); else None."""
     if not isinstance(tools, (list, tuple)):
         return None, None
@@ -5990,7 +6511,7 @@ def _parsed_response(obj: Dict[str, Any], text_format: Any, tools: Any) -> Parse
                     part["parsed"], instance = _parsed_text(part.get("text"), text_format, item.get("phase"))
                     parsed.append((part, "parsed", instance))
         elif item.get("type") == "function_call":
-            item["parsed_arguments"], instance = _parsed_arguments(tools, item)
+            item["parsed_arguments"], instance = _parsed_call_arguments(tools, item)
             parsed.append((item, "parsed_arguments", instance))
     response = ParsedResponse._from_json(obj)
     for item_model in response.output or ():  # the instances, on the item objects (their JSON is in the document)
@@ -6432,6 +6953,7 @@ class _FaceClient:
                      limit=kwargs.get("connection_limit", 100))
         self._core = _Core(pool, auth, _origin(self._base_url))
         self.chat = Chat(self)
+        self.beta = Beta(self)  # client.beta.chat.completions.parse(...), as code written for openai 1.x spells it
         self.embeddings = Embeddings(self)
         self.models = Models(self)
         self.responses = Responses(self)

@@ -6,6 +6,8 @@ Run with:  python -m unittest -v test_chatclient
 import ast
 import asyncio
 import concurrent.futures
+import dataclasses
+import enum
 import functools
 import gc
 import io
@@ -24,7 +26,7 @@ import threading
 import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -2474,13 +2476,19 @@ class CommandLineTest(StubTest):
 # The SDK's own samples, with only their imports rewritten
 # ---------------------------------------------------------------------------
 
-def example_for(schema: Any) -> Any:
-    """A value that fits a JSON schema (enough for a sample to print it)."""
+def example_for(schema: Any, root: Any = None) -> Any:
+    """A value that fits a JSON schema (enough for a sample to print it, or to parse it back)."""
+    root = schema if root is None else root
+    if isinstance(schema, dict) and "$ref" in schema:
+        return example_for(root["$defs"][schema["$ref"].rpartition("/")[2]], root)
+    if isinstance(schema, dict) and ("enum" in schema or "const" in schema or "anyOf" in schema):
+        return schema["enum"][0] if "enum" in schema else schema["const"] if "const" in schema else \
+            example_for(schema["anyOf"][0], root)
     kind = schema.get("type") if isinstance(schema, dict) else None
     if kind == "object":
-        return {k: example_for(v) for k, v in schema.get("properties", {}).items()}
+        return {k: example_for(v, root) for k, v in schema.get("properties", {}).items()}
     if kind == "array":
-        return [example_for(schema.get("items", {}))]
+        return [example_for(schema.get("items", {}), root)]
     return {"integer": 1, "number": 1.5, "boolean": True}.get(kind or "", "text")
 
 
@@ -2517,6 +2525,8 @@ def fake_endpoint(stub: Stub) -> Callable[[BaseHTTPRequestHandler], None]:
             if tools and not any(m.get("role") == "tool" for m in messages):
                 function = tools[0]["function"]
                 args = {k: "Seattle" for k in function.get("parameters", {}).get("required", [])}
+                if function.get("strict"):  # a strict tool's arguments fit its schema (openai's parse() reads them)
+                    args = example_for(function["parameters"])
                 message = {"role": "assistant", "content": None, "tool_calls": [
                     {"id": "call_1", "type": "function",
                      "function": {"name": function["name"], "arguments": json.dumps(args)}}]}
@@ -5125,6 +5135,49 @@ def ordered(value: Any) -> Any:
     return value
 
 
+class WireModels:
+    """The dataclass twins of the pydantic models the recorder used (testdata/record_openai_wire.py): same names
+    (the schema's $defs and titles use them), same fields."""
+
+    @dataclasses.dataclass
+    class Step:
+        explanation: str
+        output: str
+
+    @dataclasses.dataclass
+    class MathResponse:
+        steps: "List[WireModels.Step]"
+        final_answer: str
+
+    class Table(str, enum.Enum):
+        orders = "orders"
+        customers = "customers"
+
+    @dataclasses.dataclass
+    class DynamicValue:
+        column_name: str
+
+    @dataclasses.dataclass
+    class Condition:
+        column: str
+        operator: Optional[str]
+        value: "Union[str, int, WireModels.DynamicValue]"
+
+    @dataclasses.dataclass
+    class Query:
+        """Look up rows."""
+        table_name: "WireModels.Table"
+        conditions: "List[WireModels.Condition]"
+
+    @dataclasses.dataclass
+    class GetWeather:
+        city: str
+        country: str
+
+
+WIRE_MODELS = {name: getattr(WireModels, name) for name in ("MathResponse", "Query", "GetWeather")}
+
+
 def face_resolve(value: Any, base: str) -> Any:
     """A recorded call's arguments with the server's URL, sentinels and token providers filled in."""
     if isinstance(value, str):
@@ -5139,6 +5192,11 @@ def face_resolve(value: Any, base: str) -> Any:
         if "$tokens" in value:
             tokens = iter(value["$tokens"])
             return lambda: next(tokens)
+        if "$model" in value:
+            return WIRE_MODELS[value["$model"]]
+        if "$function_tool" in value:
+            name, options = value["$function_tool"]
+            return chatclient.function_tool(WIRE_MODELS[name], **options)
         return {k: face_resolve(v, base) for k, v in value.items()}
     return value
 
@@ -5152,9 +5210,35 @@ def face_dump(obj: Any) -> Any:
         return {"chunks": [face_dump(c) for c in obj]}
     if isinstance(obj, chatclient.SyncPage):
         return {"page": [face_dump(m) for m in obj], "data": [m.to_dict() for m in obj.data]}
-    return {"type": type(obj).__name__, "to_dict": obj.to_dict(), "model_dump": obj.model_dump(),
-            "model_dump_unset": obj.model_dump(exclude_unset=True), "model_dump_json": obj.model_dump_json(),
-            "request_id": obj._request_id}
+    if isinstance(obj, dict) and "$events" in obj:
+        return {"events": obj["$events"], "final": face_dump(obj["$final"]) if "$final" in obj else None,
+                "snapshot": obj.get("$snapshot"), "error": obj.get("$error")}
+    result = {"type": type(obj).__name__, "to_dict": obj.to_dict(), "model_dump": obj.model_dump(),
+              "model_dump_unset": obj.model_dump(exclude_unset=True), "model_dump_json": obj.model_dump_json(),
+              "request_id": obj._request_id}
+    if isinstance(obj, chatclient.ParsedChatCompletion):  # what parsed values are instances of
+        result["parsed_types"] = [[type(c.message.parsed).__name__, [
+            type(t.function.parsed_arguments).__name__ for t in c.message.tool_calls or ()]] for c in obj.choices]
+    return result
+
+
+def without_nulls(value: Any, parent: str = "") -> Any:
+    """An accumulated completion as compared with openai's: no nulls, and no tool call "index" (chatclient's
+    accumulator, shared with the SDK face, leaves it out, as a completion not streamed has none)."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v, k) for k, v in value.items()
+                if v is not None and not (parent == "tool_calls" and k == "index")}
+    if isinstance(value, list):
+        return [without_nulls(v, parent) for v in value]
+    return value
+
+
+def face_event(event: Any) -> Dict[str, Any]:
+    """A stream event as it was when it came, in the recording's form."""
+    if event.type == "chunk":
+        return {"type": "chunk", "chunk": event.chunk.to_dict(), "snapshot": event.snapshot.to_dict()}
+    parsed = getattr(event, "parsed", getattr(event, "parsed_arguments", None))
+    return {"type": event.type, "to_dict": event.to_dict(), "parsed_type": type(parsed).__name__}
 
 
 def face_error(e: BaseException) -> Dict[str, Any]:
@@ -5176,6 +5260,21 @@ def face_call_sync(client: Any, path: str, kwargs: Dict[str, Any]) -> Any:
         messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
                                                    "content": "sunny"}]
         return client.chat.completions.create(**dict(kwargs, messages=messages))
+    if path == "$parse_roundtrip":
+        message = client.chat.completions.parse(**kwargs).choices[0].message
+        messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
+                                                   "content": "3 rows"}]
+        return client.chat.completions.create(model=kwargs["model"], messages=messages)
+    if path == "$stream":
+        events = []
+        with client.chat.completions.stream(**kwargs) as stream:
+            try:
+                for event in stream:
+                    events.append(face_event(event))
+            except chatclient.OpenAIError as e:
+                return {"$events": events, "$error": face_error(e)}
+            final = stream.get_final_completion()
+        return {"$events": events, "$final": final, "$snapshot": stream.current_completion_snapshot.to_dict()}
     if path == "$with_options":
         return client.with_options(**kwargs).chat.completions.create(model="gpt-4o",
                                                                      messages=MESSAGES_FOR_WITH_OPTIONS)
@@ -5193,6 +5292,21 @@ async def face_call_async(client: Any, path: str, kwargs: Dict[str, Any]) -> Any
         messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
                                                    "content": "sunny"}]
         return await client.chat.completions.create(**dict(kwargs, messages=messages))
+    if path == "$parse_roundtrip":
+        message = (await client.chat.completions.parse(**kwargs)).choices[0].message
+        messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
+                                                   "content": "3 rows"}]
+        return await client.chat.completions.create(model=kwargs["model"], messages=messages)
+    if path == "$stream":
+        events = []
+        async with client.chat.completions.stream(**kwargs) as stream:
+            try:
+                async for event in stream:
+                    events.append(face_event(event))
+            except chatclient.OpenAIError as e:
+                return {"$events": events, "$error": face_error(e)}
+            final = await stream.get_final_completion()
+        return {"$events": events, "$final": final, "$snapshot": stream.current_completion_snapshot.to_dict()}
     if path == "$with_options":
         return await client.with_options(**kwargs).chat.completions.create(model="gpt-4o",
                                                                            messages=MESSAGES_FOR_WITH_OPTIONS)
@@ -5285,6 +5399,11 @@ class OpenAIWireTest(unittest.TestCase):
             for g, w in zip(got["chunks"], want["chunks"]):
                 self.check_result(w, g)
             return
+        if "events" in want:
+            self.check_stream(want, got)
+            return
+        if "parsed_types" in want:
+            self.assertEqual(got["parsed_types"], want["parsed_types"])
         if "page" in want:
             self.assertEqual(got["data"], want["data"])
             for g, w in zip(got["page"], want["page"]):
@@ -5295,6 +5414,23 @@ class OpenAIWireTest(unittest.TestCase):
         self.assertEqual(ordered(got["model_dump_unset"]), ordered(want["model_dump_unset"]))
         self.assertEqual(got["model_dump_json"], want["model_dump_json"])
         self.assertEqual(got["request_id"], want["request_id"])
+
+    def check_stream(self, want: Dict[str, Any], got: Dict[str, Any]) -> None:
+        """A stream helper's events, each as it was when it came, its final completion and its last snapshot.
+        Snapshots and the final completion are the accumulator's, compared without null values: openai's own
+        accumulation marks fields it never received as set (``"audio": null``) depending on the chunk order."""
+        self.assertEqual([e["type"] for e in got["events"]], [e["type"] for e in want["events"]])
+        for g, w in zip(got["events"], want["events"]):
+            if w["type"] == "chunk":
+                self.assertEqual(g["chunk"], w["chunk"])
+                self.assertEqual(without_nulls(g["snapshot"]), without_nulls(w["snapshot"]))
+            else:
+                self.assertEqual(g, w)
+        self.assertEqual(got["error"], want["error"])
+        if want["final"] is not None:
+            self.assertEqual(without_nulls(got["final"]["to_dict"]), without_nulls(want["final"]["to_dict"]))
+            self.assertEqual(got["final"]["parsed_types"], want["final"]["parsed_types"])
+            self.assertEqual(without_nulls(got["snapshot"]), without_nulls(want["snapshot"]))
 
     def test_recorded_calls(self) -> None:
         self.assertEqual(self.wire["openai_version"], "3.57.0")
@@ -5611,6 +5747,190 @@ class AsyncOpenAIFaceTest(OpenAIFaceTest):
     shell = "async"
 
 
+def weather_in(city: str, unit: "WireModels.Table" = WireModels.Table.orders) -> str:
+    """The weather in a city.
+
+    More words that are not the description."""
+    return city
+
+
+class OpenAIParseTest(unittest.TestCase):
+    """parse() and stream() beyond the recorded wire, on the blocking and the async clients."""
+
+    shell = "sync"
+
+    def setUp(self) -> None:
+        self.stub = Stub()
+        self.addCleanup(self.stub.stop)
+
+    def run_call(self, call: Callable[[Any], Any]) -> Any:
+        """call(client) with a blocking client, or awaited with an async one (call returns an awaitable)."""
+        kw = dict(base_url=self.stub.url + "/v1", api_key=KEY, timeout=WAIT)
+        if self.shell == "sync":
+            with chatclient.OpenAI(**kw) as client:  # type: ignore[arg-type]
+                return call(client)
+
+        async def main() -> Any:
+            async with chatclient.AsyncOpenAI(**kw) as client:  # type: ignore[arg-type]
+                return await call(client)
+        return asyncio.run(main())
+
+    def parse(self, **kw: Any) -> Any:
+        kw.setdefault("model", "gpt-4o")
+        kw.setdefault("messages", [{"role": "user", "content": "hi"}])
+        return self.run_call(lambda client: client.chat.completions.parse(**kw))
+
+    def stream(self, body: Callable[[Any], Any], **kw: Any) -> Any:
+        """body(stream) inside the stream's with (async: ``async with``, body returns an awaitable or a value)."""
+        kw.setdefault("model", "gpt-4o")
+        kw.setdefault("messages", [{"role": "user", "content": "hi"}])
+        if self.shell == "sync":
+            def run(client: Any) -> Any:
+                with client.chat.completions.stream(**kw) as stream:
+                    return body(stream)
+            return self.run_call(run)
+
+        async def arun(client: Any) -> Any:
+            async with client.chat.completions.stream(**kw) as stream:
+                result = body(stream)
+                return (await result) if hasattr(result, "__await__") else result
+        return self.run_call(arun)
+
+    def test_tools_must_be_strict_functions(self) -> None:
+        loose = {"type": "function", "function": {"name": "f", "parameters": {}}}
+        with self.assertRaisesRegex(ValueError, "`f` is not strict"):
+            self.parse(tools=[loose])
+        with self.assertRaisesRegex(ValueError, "only `function` tool types"):
+            self.parse(tools=[{"type": "custom", "custom": {"name": "g"}}])
+        with self.assertRaises(TypeError):  # not a dataclass
+            self.parse(response_format=int)
+        with self.assertRaises(TypeError):
+            self.parse(stream=True)
+        self.assertEqual(self.stub.requests, [])
+
+    def test_a_typed_function_tool_gives_its_keyword_arguments(self) -> None:
+        call = {"id": "c", "type": "function", "function": {"name": "weather_in",
+                                                            "arguments": '{"city": "Oslo", "unit": "customers"}'}}
+        self.stub.reply(json_reply(dict(CHAT, choices=[{"index": 0, "finish_reason": "tool_calls", "message": {
+            "role": "assistant", "content": None, "tool_calls": [call]}}])))
+        tool = chatclient.function_tool(weather_in)
+        self.assertEqual(tool["function"]["description"], "The weather in a city.")
+        completion = self.run_call(lambda client: client.beta.chat.completions.parse(  # openai 1.x's spelling
+            model="m", messages=[], tools=[tool]))
+        self.assertIsInstance(completion, chatclient.ParsedChatCompletion)
+        function = completion.choices[0].message.tool_calls[0].function
+        self.assertEqual(function.parsed_arguments, {"city": "Oslo", "unit": WireModels.Table.customers})
+        self.assertEqual(weather_in(**function.parsed_arguments), "Oslo")
+        self.assertEqual(function.to_dict()["parsed_arguments"], {"city": "Oslo", "unit": "customers"})
+        self.assertIn('"parsed_arguments"', str(completion))  # str() is JSON: the instances as their JSON
+        body = json.loads(self.stub.requests[0]["body"])
+        self.assertEqual((body["stream"], body["tools"]), (False, [dict(tool)]))
+
+    def test_parsed_is_an_instance_and_bad_content_raises(self) -> None:
+        answer = {"steps": [{"explanation": "e", "output": "o"}], "final_answer": "42"}
+        self.stub.reply(json_reply(dict(CHAT, choices=[{"index": 0, "finish_reason": "stop", "message": {
+            "role": "assistant", "content": json.dumps(answer)}}])),
+            json_reply(dict(CHAT, choices=[{"index": 0, "finish_reason": "stop", "message": {
+                "role": "assistant", "content": '{"steps": 3}'}}])))
+        parsed = self.parse(response_format=WireModels.MathResponse).choices[0].message.parsed
+        self.assertEqual(parsed, WireModels.MathResponse([WireModels.Step("e", "o")], "42"))
+        with self.assertRaisesRegex(ValueError, r"MathResponse\.steps: expected an array"):
+            self.parse(response_format=WireModels.MathResponse)
+
+    def test_stream_sends_nothing_until_entered(self) -> None:
+        def make(client: Any) -> Any:
+            manager = client.chat.completions.stream(model="m", messages=[])
+            self.assertEqual(self.stub.requests, [])
+            if self.shell == "sync":
+                return manager
+
+            async def done() -> Any:
+                return manager
+            return done()
+        self.assertIsNotNone(self.run_call(make))
+        self.assertEqual(self.stub.requests, [])
+
+    def test_stream_events_snapshot_and_final(self) -> None:
+        text = json.dumps({"steps": [], "final_answer": "x = 1"})
+        self.stub.reply(chunked([sse(chunk("", role="assistant"), chunk(text[:20]), chunk(text[20:]),
+                                     chunk(None, "stop"))]))
+        seen: List[Any] = []
+
+        def body(stream: Any) -> Any:
+            if self.shell == "sync":
+                for event in stream:
+                    seen.append((event.type, getattr(event, "parsed", None), stream.current_completion_snapshot))
+                return stream.get_final_completion()
+
+            async def read() -> Any:
+                async for event in stream:
+                    seen.append((event.type, getattr(event, "parsed", None), stream.current_completion_snapshot))
+                return await stream.get_final_completion()
+            return read()
+        final = self.stream(body, response_format=WireModels.MathResponse)
+        self.assertEqual([t for t, _, _ in seen], ["chunk", "content.delta", "chunk", "content.delta", "chunk",
+                                                   "content.delta", "chunk", "content.done"])
+        self.assertEqual(seen[3][1], {"steps": []})  # partial JSON, parsed as far as it goes
+        self.assertEqual(seen[3][2].choices[0].message.content, text[:20])
+        self.assertEqual(seen[-1][1], WireModels.MathResponse([], "x = 1"))
+        self.assertEqual(final.choices[0].message.parsed, WireModels.MathResponse([], "x = 1"))
+        self.assertEqual(json.loads(self.stub.requests[0]["body"])["stream"], True)
+
+    def test_logprobs_events_read_as_openai_objects(self) -> None:
+        logprob = {"token": "Hi", "logprob": -1, "bytes": [72, 105], "top_logprobs": []}
+        self.stub.reply(chunked([sse(chunk("", role="assistant"),
+                                     dict(chunk("Hi"), choices=[dict(chunk("Hi")["choices"][0],
+                                                                     logprobs={"content": [logprob]})]),
+                                     chunk(None, "stop"))]))
+
+        def body(stream: Any) -> Any:
+            if self.shell == "sync":
+                return list(stream)
+
+            async def read() -> Any:
+                return [event async for event in stream]
+            return read()
+        events = {event.type: event for event in self.stream(body, logprobs=True)}
+        delta = events["logprobs.content.delta"]
+        self.assertIsInstance(delta, chatclient.ChatCompletionStreamEvent)
+        self.assertEqual([type(x).__name__ for x in delta.snapshot + delta.content], ["ChatCompletionTokenLogprob"] * 2)
+        self.assertEqual(delta.content[0].logprob, -1.0)  # a float field reads as float
+        self.assertEqual(events["logprobs.content.done"].content[0].token, "Hi")
+        self.assertIsInstance(events["chunk"].snapshot, chatclient.ParsedChatCompletion)
+
+    def test_finish_reasons_raise_only_with_something_to_parse(self) -> None:
+        def read_all(stream: Any) -> Any:
+            return list(stream) if self.shell == "sync" else self._alist(stream)
+        for reason, error in (("length", chatclient.LengthFinishReasonError),
+                              ("content_filter", chatclient.ContentFilterFinishReasonError)):
+            answer = chunked([sse(chunk('{"steps": [', role="assistant"), chunk(None, reason))])
+            self.stub.reply(answer, answer, answer)
+            # nothing to parse: the events end normally, get_final_completion() raises (as parse() would)
+            self.assertEqual(self.stream(read_all)[-1].type, "content.done")
+            with self.assertRaises(error):
+                self.stream(lambda stream: stream.get_final_completion())
+            with self.assertRaises(error):  # a response_format: raised as the finish_reason arrives
+                self.stream(read_all, response_format=WireModels.MathResponse)
+
+    async def _alist(self, stream: Any) -> List[Any]:
+        return [event async for event in stream]
+
+    def test_partial_json(self) -> None:
+        cases = {'{"a": "hel': {}, '{"a": 1, "b": [1, 2': {"a": 1, "b": [1, 2]}, '{"a': {}, '[{"x": tr': [{}],
+                 '{"a": {"b": "c"}, ': {"a": {"b": "c"}}, '"unfinished': None, '': None, '{"a": null': {"a": None}}
+        for text, want in cases.items():
+            self.assertEqual(chatclient._PartialJSON().read(text), want, text)
+        # read piece by piece, as a stream grows it: each read as a fresh one of the same text
+        whole = json.dumps({"a": [1, 23.5, -4e2, {"b": "x\\\"y", "c": [True, False, None]}], "d": {}, "e": "z"})
+        growing = chatclient._PartialJSON()
+        for end in range(len(whole) + 1):
+            self.assertEqual(growing.read(whole[:end]), chatclient._PartialJSON().read(whole[:end]), whole[:end])
+
+
+class AsyncOpenAIParseTest(OpenAIParseTest):
+    shell = "async"
+
+
 class AccumulatorKeepsEveryPartTest(unittest.TestCase):
     """Issue 19, point 7: content that is sometimes a list of parts, sometimes a string, ends as
     a list holding every part in order (strings as text parts, adjacent parts of one type merged)."""
@@ -5679,6 +5999,33 @@ def rewrite_openai_imports(source: str) -> str:
     return re.sub(r"^(\s*)import openai$", r"\1import chatclient as openai", source, flags=re.MULTILINE)
 
 
+def rewrite_pydantic_models(source: str) -> str:
+    """An openai parsing example with its pydantic models made dataclasses: ``class X(BaseModel):`` becomes
+    ``@dataclass`` + ``class X:``, the import follows, ``openai.pydantic_function_tool`` is ``function_tool``."""
+    source = re.sub(r"^(\s*)class (\w+)\(BaseModel\):", r"\1@dataclass\n\1class \2:", source, flags=re.MULTILINE)
+    source = re.sub(r"^from pydantic import BaseModel$", "from dataclasses import dataclass", source,
+                    flags=re.MULTILINE)
+    return source.replace("openai.pydantic_function_tool(", "openai.function_tool(")
+
+
+# The parsing examples print with rich (a third-party package): a stand-in module next to them prints plainly.
+RICH_STAND_IN = """import builtins
+
+
+def print(*objects, **kwargs):
+    builtins.print(*objects)
+
+
+class _Console:
+    def print(self, *objects, **kwargs):
+        builtins.print(*objects)
+
+
+def get_console():
+    return _Console()
+"""
+
+
 class OpenAIExamplesTest(unittest.TestCase):
     """openai's own examples (in its 3.57 source distribution) that need nothing but openai run on
     chatclient with their imports rewritten, against a local OpenAI-shaped server (Azure's real host
@@ -5687,6 +6034,17 @@ class OpenAIExamplesTest(unittest.TestCase):
 
     def test_examples_openai(self) -> None:  # in halves: a subprocess per example
         self.run_examples("demo.py", "streaming.py")
+
+    def test_examples_parsing(self) -> None:  # structured output, BaseModel made @dataclass
+        self.run_examples("parsing.py", "parsing_tools.py")
+        self.assertIn("answer:  text", self.outputs["parsing.py"])
+        self.assertIn("Table.orders", self.outputs["parsing_tools.py"])
+
+    def test_examples_parsing_streams(self) -> None:
+        self.run_examples("parsing_stream.py", "parsing_tools_stream.py")
+        self.assertIn("answer: text", self.outputs["parsing_stream.py"])
+        self.assertIn("tool_calls.function.arguments.done", self.outputs["parsing_tools_stream.py"])
+        self.assertIn('"parsed_arguments"', self.outputs["parsing_tools_stream.py"])
 
     def test_examples_async_and_azure(self) -> None:
         self.run_examples("async_demo.py", "azure.py")
@@ -5713,18 +6071,23 @@ class OpenAIExamplesTest(unittest.TestCase):
         env.update(PYTHONPATH=HERE, OPENAI_API_KEY=KEY, OPENAI_BASE_URL=stub.url + "/v1", AZURE_OPENAI_API_KEY=KEY,
                    https_proxy=proxy.url, SSL_CERT_FILE=cert)
         work = tempfile.mkdtemp()
+        with open(os.path.join(work, "rich.py"), "w", encoding="utf-8") as f:
+            f.write(RICH_STAND_IN)
+        self.outputs: Dict[str, str] = {}
         for name in names:
             with open(os.path.join(folder, name), encoding="utf-8") as f:
                 source = f.read()
             script = os.path.join(work, name)
             with open(script, "w", encoding="utf-8") as f:
-                f.write(rewrite_openai_imports(source))
+                f.write(rewrite_pydantic_models(rewrite_openai_imports(source)))
             with self.subTest(example=name):
                 before = len(stub.requests) + len(tls.requests)
                 out = subprocess.run([sys.executable, script], cwd=work, env=env, capture_output=True, text=True,
                                      timeout=60)
                 self.assertEqual(out.returncode, 0, out.stderr[-2000:])
-                self.assertIn("A fake answer" if name != "streaming.py" else "chat.completion.chunk", out.stdout)
+                self.outputs[name] = out.stdout
+                if not name.startswith("parsing"):
+                    self.assertIn("A fake answer" if name != "streaming.py" else "chat.completion.chunk", out.stdout)
                 self.assertGreater(len(stub.requests) + len(tls.requests), before)
 
 

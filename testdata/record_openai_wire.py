@@ -1,7 +1,7 @@
 """Records the wire of the real openai package for a list of calls, once, from a scratch
 environment outside the repository (the tests never import openai):
 
-    python3 -m venv /tmp/venv && /tmp/venv/bin/pip install openai==3.57.0
+    python3 -m venv /tmp/venv && /tmp/venv/bin/pip install openai==3.57.0 pydantic
     /tmp/venv/bin/python testdata/record_openai_wire.py testdata/openai_wire.json
 
 Writes each scenario (client, call, the server's replies) with the requests openai sent and what
@@ -13,9 +13,53 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from enum import Enum
+from typing import List, Optional, Union
+
 import openai
+import pydantic
 
 OUT = sys.argv[1]
+
+
+# Structured output: pydantic models (test_chatclient has their dataclass twins, same names and fields).
+class Step(pydantic.BaseModel):
+    explanation: str
+    output: str
+
+
+class MathResponse(pydantic.BaseModel):
+    steps: List[Step]
+    final_answer: str
+
+
+class Table(str, Enum):
+    orders = "orders"
+    customers = "customers"
+
+
+class DynamicValue(pydantic.BaseModel):
+    column_name: str
+
+
+class Condition(pydantic.BaseModel):
+    column: str
+    operator: Optional[str]
+    value: Union[str, int, DynamicValue]
+
+
+class Query(pydantic.BaseModel):
+    """Look up rows."""
+    table_name: Table
+    conditions: List[Condition]
+
+
+class GetWeather(pydantic.BaseModel):
+    city: str
+    country: str
+
+
+MODELS_BY_NAME = {cls.__name__: cls for cls in (MathResponse, Query, GetWeather)}
 
 CHAT = {"id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": "gpt-4o",
         "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
@@ -56,6 +100,73 @@ MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "conten
 TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Weather",
                                            "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
                                                           "required": ["city"]}}}]
+MATH = {"steps": [{"explanation": "Subtract 31", "output": "8x = -29"},
+                  {"explanation": "Divide", "output": "x = -29/8"}], "final_answer": "x = -29/8"}
+QUERY_ARGS = {"table_name": "orders", "conditions": [
+    {"column": "status", "operator": "=", "value": "fulfilled"},
+    {"column": "ordered_at", "operator": None, "value": {"column_name": "shipped_at"}},
+    {"column": "id", "operator": ">", "value": 7}]}
+STRICT_DICT_TOOL = {"type": "function", "function": {
+    "name": "lookup", "strict": True, "parameters": {"type": "object", "properties": {"key": {"type": "string"}},
+                                                     "required": ["key"], "additionalProperties": False}}}
+DICT_FORMAT = {"type": "json_schema", "json_schema": {"name": "answer", "strict": True, "schema": {
+    "type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"],
+    "additionalProperties": False}}}
+
+
+def chat_with(message, finish="stop", **top):
+    return dict({"id": "chatcmpl-p", "object": "chat.completion", "created": 1700000002, "model": "gpt-4o",
+                 "choices": [{"index": 0, "finish_reason": finish, "logprobs": None,
+                              "message": dict({"role": "assistant", "refusal": None}, **message)}],
+                 "usage": {"prompt_tokens": 30, "completion_tokens": 12, "total_tokens": 42}}, **top)
+
+
+def chunk(delta=None, finish=None, logprobs=None, usage=None, choices=True):
+    body = {"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1700000003, "model": "gpt-4o",
+            "system_fingerprint": "fp_s", "choices": [{"index": 0, "delta": delta or {}, "logprobs": logprobs,
+                                                      "finish_reason": finish}] if choices else []}
+    if usage is not None:
+        body["usage"] = usage
+    return body
+
+
+def pieces(text, size):
+    return [text[i:i + size] for i in range(0, len(text), size)]
+
+
+def sse_of(*chunks):
+    return [200, {"Content-Type": "text/event-stream", "x-request-id": "req_ps"},
+            "".join("data: {}\n\n".format(json.dumps(c)) for c in chunks) + "data: [DONE]\n\n"]
+
+
+MATH_TEXT = json.dumps(MATH)
+STREAM_MATH = [chunk({"role": "assistant", "content": "", "refusal": None})] + [
+    chunk({"content": p}) for p in pieces(MATH_TEXT, 9)] + [
+    chunk(finish="stop"),
+    chunk(choices=False, usage={"prompt_tokens": 5, "completion_tokens": 20, "total_tokens": 25})]
+WEATHER_ARGS = [json.dumps({"city": "San Francisco", "country": "US"}),
+                json.dumps({"city": "New York", "country": "US"})]
+STREAM_TOOLS = [chunk({"role": "assistant", "content": None})]
+for n, args in enumerate(WEATHER_ARGS):
+    STREAM_TOOLS.append(chunk({"tool_calls": [{"index": n, "id": "call_w%d" % n, "type": "function",
+                                               "function": {"name": "get_weather", "arguments": ""}}]}))
+    STREAM_TOOLS += [chunk({"tool_calls": [{"index": n, "function": {"arguments": p}}]}) for p in pieces(args, 7)]
+STREAM_TOOLS.append(chunk(finish="tool_calls"))
+STREAM_REFUSAL = [chunk({"role": "assistant", "content": None, "refusal": ""})] + [
+    chunk({"refusal": p}) for p in ("I'm sorry", ", I can't", " help with that.")] + [chunk(finish="stop")]
+LOGPROB = [{"token": "Hi", "logprob": -0.5, "bytes": [72, 105], "top_logprobs": []}]
+STREAM_LOGPROBS = [chunk({"role": "assistant", "content": ""}),
+                   chunk({"content": "Hi"}, logprobs={"content": LOGPROB, "refusal": None}),
+                   chunk({"content": " there"}, logprobs={"content": [dict(LOGPROB[0], token=" there")],
+                                                          "refusal": None}),
+                   chunk(finish="stop")]
+STREAM_LENGTH = [chunk({"role": "assistant", "content": ""}), chunk({"content": "{\"steps\": ["}),
+                 chunk(finish="length")]
+PARSE_TOOLS_REPLY = chat_with({"content": None, "tool_calls": [
+    {"id": "call_q", "type": "function", "function": {"name": "Query", "arguments": json.dumps(QUERY_ARGS)}},
+    {"id": "call_l", "type": "function", "function": {"name": "lookup", "arguments": "{\"key\": \"k1\"}"}},
+    {"id": "call_c", "type": "custom", "custom": {"name": "grammar", "input": "x"}}]}, finish="tool_calls")
+
 ERR = {"error": {"message": "Bad things", "type": "invalid_request_error", "param": None, "code": "bad_thing"}}
 
 
@@ -191,6 +302,60 @@ SCENARIOS = [
         "model": "gpt-4o", "messages": MESSAGES, "stream": True}],
      [[200, {"Content-Type": "text/event-stream"}, "data: " + json.dumps(CHUNKS[2]) + "\n\n" +
        "data: {\"error\": {\"message\": \"overloaded\", \"code\": \"busy\"}}\n\n"]]),
+    # structured output: parse() and stream()
+    ("parse_math", ["OpenAI", KEYED], ["chat.completions.parse", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}, "temperature": 0}],
+     [ok(chat_with({"content": MATH_TEXT}))]),
+    ("parse_tools", ["OpenAI", KEYED], ["chat.completions.parse", {
+        "model": "gpt-4o", "messages": MESSAGES, "tools": [{"$function_tool": ["Query", {}]}, STRICT_DICT_TOOL]}],
+     [ok(PARSE_TOOLS_REPLY)]),
+    ("parse_tool_named", ["OpenAI", KEYED], ["chat.completions.parse", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"},
+        "tools": [{"$function_tool": ["GetWeather", {"name": "get_weather", "description": "The weather"}]}]}],
+     [ok(chat_with({"content": None, "tool_calls": [{"id": "call_w", "type": "function", "function": {
+         "name": "get_weather", "arguments": WEATHER_ARGS[0]}}]}, finish="tool_calls"))]),
+    ("parse_refusal", ["OpenAI", KEYED], ["chat.completions.parse", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
+     [ok(chat_with({"content": None, "refusal": "I can't help with that."}))]),
+    ("parse_empty_content", ["OpenAI", KEYED], ["chat.completions.parse", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
+     [ok(chat_with({"content": ""}))]),
+    ("parse_dict_format", ["OpenAI", KEYED], ["chat.completions.parse", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": DICT_FORMAT}],
+     [ok(chat_with({"content": "{\"answer\": \"42\"}"}))]),
+    ("parse_no_format", ["OpenAI", KEYED], ["chat.completions.parse", {"model": "gpt-4o", "messages": MESSAGES}],
+     [ok(CHAT)]),
+    ("parse_length", ["OpenAI", KEYED], ["chat.completions.parse", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
+     [ok(chat_with({"content": "{\"steps\": ["}, finish="length"))]),
+    ("parse_content_filter", ["OpenAI", KEYED], ["chat.completions.parse", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
+     [ok(chat_with({"content": None}, finish="content_filter"))]),
+    ("parse_beta_raw", ["OpenAI", KEYED], ["beta.chat.completions.with_raw_response.parse", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
+     [ok(chat_with({"content": MATH_TEXT}))]),
+    ("parse_roundtrip", ["OpenAI", KEYED], ["$parse_roundtrip", {
+        "model": "gpt-4o", "messages": MESSAGES, "tools": [{"$function_tool": ["Query", {}]}, STRICT_DICT_TOOL]}],
+     [ok(PARSE_TOOLS_REPLY), ok(CHAT)]),
+    ("parse_azure", ["AzureOpenAI", AZURE], ["chat.completions.parse", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
+     [ok(chat_with({"content": MATH_TEXT}))]),
+    ("stream_parse", ["OpenAI", KEYED], ["$stream", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"},
+        "stream_options": {"include_usage": True}}], [sse_of(*STREAM_MATH)]),
+    ("stream_tools", ["OpenAI", KEYED], ["$stream", {
+        "model": "gpt-4o", "messages": MESSAGES, "parallel_tool_calls": True,
+        "tools": [{"$function_tool": ["GetWeather", {"name": "get_weather"}]}]}], [sse_of(*STREAM_TOOLS)]),
+    ("stream_refusal", ["OpenAI", KEYED], ["$stream", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
+     [sse_of(*STREAM_REFUSAL)]),
+    ("stream_logprobs", ["OpenAI", KEYED], ["$stream", {
+        "model": "gpt-4o", "messages": MESSAGES, "logprobs": True}], [sse_of(*STREAM_LOGPROBS)]),
+    ("stream_plain", ["OpenAI", KEYED], ["$stream", {"model": "gpt-4o", "messages": MESSAGES}],
+     [sse_of(*CHUNKS[1:])]),
+    ("stream_length", ["OpenAI", KEYED], ["$stream", {
+        "model": "gpt-4o", "messages": MESSAGES, "response_format": {"$model": "MathResponse"}}],
+     [sse_of(*STREAM_LENGTH)]),
 ]
 
 
@@ -239,6 +404,11 @@ def resolve(value, base):
             return openai.NOT_GIVEN
         if value.get("$omit"):
             return openai.omit
+        if "$model" in value:
+            return MODELS_BY_NAME[value["$model"]]
+        if "$function_tool" in value:
+            name, options = value["$function_tool"]
+            return openai.pydantic_function_tool(MODELS_BY_NAME[name], **options)
         if "$tokens" in value:
             tokens = iter(value["$tokens"])
             return lambda: next(tokens)
@@ -248,6 +418,9 @@ def resolve(value, base):
 
 def dump(obj):
     """What a call returned, as JSON."""
+    if isinstance(obj, dict) and "$events" in obj:
+        return {"events": obj["$events"], "final": dump(obj["$final"]) if "$final" in obj else None,
+                "snapshot": obj.get("$snapshot"), "error": obj.get("$error")}
     if hasattr(obj, "parse") and hasattr(obj, "headers"):
         return {"raw": {"status_code": obj.status_code, "request_id": obj.headers.get("x-request-id"),
                         "content_type": obj.headers.get("content-type"), "parsed": dump(obj.parse())}}
@@ -255,9 +428,21 @@ def dump(obj):
         return {"chunks": [dump(c) for c in obj]}
     if hasattr(obj, "has_next_page") or type(obj).__name__.endswith("Page"):
         return {"page": [dump(m) for m in obj], "data": [m.to_dict() for m in obj.data]}
-    return {"type": type(obj).__name__, "to_dict": obj.to_dict(), "model_dump": obj.model_dump(),
+    result = {"type": type(obj).__name__, "to_dict": obj.to_dict(), "model_dump": obj.model_dump(),
             "model_dump_unset": obj.model_dump(exclude_unset=True), "model_dump_json": obj.model_dump_json(),
             "request_id": getattr(obj, "_request_id", None)}
+    if type(obj).__name__.startswith("ParsedChatCompletion"):  # what parsed values are instances of
+        result["parsed_types"] = [[type(c.message.parsed).__name__, [
+            type(t.function.parsed_arguments).__name__ for t in c.message.tool_calls or ()]] for c in obj.choices]
+    return result
+
+
+def dump_event(event):
+    """A stream event as it was when it came: its to_dict() (a chunk event: its chunk, and its snapshot then)."""
+    if event.type == "chunk":
+        return {"type": "chunk", "chunk": event.chunk.to_dict(), "snapshot": event.snapshot.to_dict()}
+    parsed = getattr(event, "parsed", getattr(event, "parsed_arguments", None))
+    return {"type": event.type, "to_dict": event.to_dict(), "parsed_type": type(parsed).__name__}
 
 
 def error(e):
@@ -274,6 +459,21 @@ def run(client, path, kwargs):
         messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
                                                    "content": "sunny"}]
         return client.chat.completions.create(**dict(kwargs, messages=messages))
+    if path == "$parse_roundtrip":  # a parsed message (parsed, parsed_arguments) sent back in messages
+        message = client.chat.completions.parse(**kwargs).choices[0].message
+        messages = kwargs["messages"] + [message, {"role": "tool", "tool_call_id": message.tool_calls[0].id,
+                                                   "content": "3 rows"}]
+        return client.chat.completions.create(model=kwargs["model"], messages=messages)
+    if path == "$stream":
+        events = []
+        with client.chat.completions.stream(**kwargs) as stream:
+            try:
+                for event in stream:
+                    events.append(dump_event(event))
+            except openai.OpenAIError as e:
+                return {"$events": events, "$error": error(e)}
+            final = stream.get_final_completion()
+        return {"$events": events, "$final": final, "$snapshot": stream.current_completion_snapshot.to_dict()}
     if path == "$with_options":
         return client.with_options(**kwargs).chat.completions.create(model="gpt-4o", messages=MESSAGES)
     target = client
