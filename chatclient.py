@@ -30,8 +30,6 @@ from __future__ import annotations
 import codecs
 import collections
 import collections.abc
-import dataclasses
-import datetime
 import functools
 import io
 import itertools
@@ -50,6 +48,7 @@ from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio
+    import datetime
     import logging
     import ssl
     from typing import (
@@ -149,20 +148,20 @@ _BEARER = (("Authorization", "Bearer {}"),)
 _KEY_HEADERS = ("api-key", "Authorization")  # a caller who sets one of these brings the key
 
 
-@dataclasses.dataclass(frozen=True)
-class _EndpointKind:
-    """One row of the table below: how an endpoint is recognised and what the client
-    sends to it unless told otherwise (``api_version=``, ``credential_scopes=``, ``headers=``)."""
+class _EndpointKind(collections.namedtuple("_EndpointKind", "name host path api_version scopes key_headers "
+                                            "extra_parameters info_route model_required")):
+    """One row of the table below: how an endpoint is recognised and what the client sends to it
+    unless told otherwise (``api_version=``, ``credential_scopes=``, ``headers=``).  Its fields:
+    ``name``; ``host`` and ``path``, patterns for the whole host name in lower case and the whole path
+    without its trailing slashes; ``api_version``, the api-version query sent by default (None:
+    none); ``scopes``, the default token scope (None: the caller must name one); ``key_headers``,
+    where an AzureKeyCredential's key goes, (name, value format); ``extra_parameters``, whether
+    model_extras are announced with "extra-parameters: pass-through"; ``info_route``, whether GET
+    /info describes the model (else the model list, GET /models); ``model_required``, whether a
+    request without model is refused before sending.  (A named tuple: a frozen dataclass costs a
+    millisecond of import.)"""
 
-    name: str
-    host: str  # a pattern for the whole host name, in lower case
-    path: str  # a pattern for the whole path, without its trailing slashes
-    api_version: Optional[str]  # the api-version query sent by default (None: none)
-    scopes: Optional[Tuple[str, ...]]  # the default token scope (None: the caller must name one)
-    key_headers: Tuple[Tuple[str, str], ...]  # where an AzureKeyCredential's key goes: (name, value format)
-    extra_parameters: bool  # model_extras announced with "extra-parameters: pass-through"
-    info_route: bool  # GET /info describes the model (else the model list, GET /models)
-    model_required: bool  # a request without model is refused before sending
+    __slots__ = ()
 
 
 # First match wins.  The last row is the SDK's own endpoints, where its wire format is the contract.
@@ -188,14 +187,11 @@ _OPERATION_PATHS = ("/chat/completions", "/images/embeddings", "/embeddings", "/
 _RESOURCE_ROOTS = ((_AZURE_HOSTS, "/openai/v1"),)  # (host pattern, the path a bare resource URL means)
 
 
-@dataclasses.dataclass(frozen=True)
-class _Endpoint:
-    """What an endpoint URL means: its base ``url`` (its query kept, but for api-version), its kind,
-    and the api-version its query named (None: none)."""
+class _Endpoint(collections.namedtuple("_Endpoint", "url kind api_version")):
+    """What an endpoint URL means: its base ``url`` (its query kept, but for api-version), its
+    ``kind`` (an _EndpointKind), and the ``api_version`` its query named (None: none)."""
 
-    url: str
-    kind: _EndpointKind
-    api_version: Optional[str]
+    __slots__ = ()
 
 
 def _kind_of(host: str, path: str) -> _EndpointKind:
@@ -233,7 +229,8 @@ def _endpoint(endpoint: str) -> _Endpoint:
 
 def _endpoint_kind(endpoint: str) -> _EndpointKind:
     """The row of ``_ENDPOINT_KINDS`` that ``endpoint`` (a URL, as pasted) belongs to."""
-    return _endpoint(endpoint).kind
+    kind: _EndpointKind = _endpoint(endpoint).kind
+    return kind
 
 
 # =============================================================================
@@ -498,6 +495,7 @@ _UNSET: Any = object()
 @functools.lru_cache(maxsize=64)  # a stream's chunks all carry the same "created"
 def _from_timestamp(value: float) -> Any:
     try:
+        import datetime  # only when a response's time is read: not imported with the module
         return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
     except (OverflowError, OSError, ValueError):
         return value
@@ -510,6 +508,17 @@ def _unix_to_datetime(value: Any) -> Any:
     return value
 
 
+def _datetime_class() -> Any:
+    """datetime.datetime where the datetime module is imported (the caller's doing: no value can be a
+    datetime before it is), else a class no value is an instance of."""
+    module = sys.modules.get("datetime")
+    return module.datetime if module is not None else _Nothing
+
+
+class _Nothing:
+    """No value is an instance of it."""
+
+
 def _to_json(value: Any) -> Any:
     """``value`` as plain JSON types (models as their documents, enums as strings), copied."""
     if isinstance(value, Model):
@@ -520,7 +529,7 @@ def _to_json(value: Any) -> Any:
         return [_to_json(v) for v in value]
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, _datetime_class()):
         return int(value.timestamp())
     return value
 
@@ -529,12 +538,32 @@ def _json_default(value: Any) -> Any:
     """``json.dumps`` hook: models, datetimes and bytes, one level at a time."""
     if isinstance(value, Model):
         return value._data
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, _datetime_class()):
         return int(value.timestamp())
     if isinstance(value, (bytes, bytearray)):
         import base64
         return base64.b64encode(value).decode("ascii")
     raise TypeError("Object of type {} is not JSON serializable".format(type(value).__name__))
+
+
+class _DataclassFields:
+    """``__dataclass_fields__`` of a model class, made on first use, so that the dataclasses module's
+    functions (``is_dataclass``, ``fields``, ``asdict``) see the field table as they see a
+    dataclass's, without importing dataclasses with this module."""
+
+    def __get__(self, model: Any, cls: Any) -> Dict[str, Any]:
+        import dataclasses  # only when asked for: not imported with the module
+        fields = {}
+        annotations: Dict[str, Any] = {}
+        for klass in reversed(cls.__mro__):
+            annotations.update(klass.__dict__.get("__annotations__", {}))
+        for name in cls._names:
+            field: Any = dataclasses.field(default=cls._defaults.get(name))
+            field.name, field.type = name, annotations.get(name, "Any")
+            field._field_type = dataclasses._FIELD  # type: ignore[attr-defined]  # what dataclass() marks it with
+            fields[name] = field
+        type.__setattr__(cls, "__dataclass_fields__", fields)  # made once per class
+        return fields
 
 
 class Model:
@@ -550,6 +579,8 @@ class Model:
     _positional: ClassVar[Tuple[str, ...]] = ()  # fields that may be given positionally
     _names: ClassVar[Tuple[str, ...]] = ()  # the fields, in wire order (set by _model)
     _defaults: ClassVar[Dict[str, Any]] = {}  # the fields that have a default, and it
+    _FLOATS: ClassVar[Tuple[str, ...]] = ()  # float fields: whole numbers read as float
+    __dataclass_fields__: ClassVar[Dict[str, Any]] = _DataclassFields()  # type: ignore[assignment]
     _data: Dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -667,17 +698,36 @@ class _Field:
         return value
 
 
+class _Typed:
+    """A field's default, and the kind its JSON value reads as (see ``_typed``)."""
+
+    __slots__ = ("kind", "default")
+
+    def __init__(self, kind: Any, default: Any) -> None:
+        self.kind, self.default = kind, default
+
+
 def _typed(kind: Any, default: Any = None) -> Any:
     """A field whose JSON value reads as ``kind``: a model class, ``[ModelClass]`` (a list of
-    them), an enum class (unknown values stay strings) or ``datetime.datetime`` (seconds since
-    the epoch).  A value of an unexpected shape reads as it is: a server's odd answer is data."""
-    return dataclasses.field(default=default, metadata={"kind": kind})
+    them), an enum class (unknown values stay strings) or ``"datetime"`` (seconds since the
+    epoch, as an aware datetime).  A value of an unexpected shape reads as it is: a server's odd
+    answer is data."""
+    return _Typed(kind, default)
+
+
+def _as_float(value: Any) -> Any:
+    """A float field's value: whole numbers as float (lists of them too)."""
+    if type(value) is int:
+        return float(value)
+    if type(value) is list:
+        return [float(v) if type(v) is int else v for v in value]
+    return value
 
 
 def _converter(kind: Any) -> Optional[Callable[[Any], Any]]:
     if kind is None:
         return None
-    if kind is datetime.datetime:
+    if kind == "datetime":
         return _unix_to_datetime
     if isinstance(kind, list):
         parse = kind[0]._from_json
@@ -702,15 +752,25 @@ def _wrapper(cls: Type[M]) -> Callable[[Dict[str, Any]], M]:
 
 
 def _model(cls: Type[M]) -> Type[M]:
-    """Makes a model class a dataclass of its fields (the field table, in wire order), each
-    read through a ``_Field``."""
-    made: Any = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
-    fields = dataclasses.fields(made)
-    for f in fields:
-        setattr(made, f.name, _Field(f.name, _converter(f.metadata.get("kind"))))
+    """Makes a model class's field table (its annotated fields, a model base's first, in wire
+    order, each with its default) into attributes read through a ``_Field``; whole numbers in the
+    ``_FLOATS`` fields read as float.  The table is written as a dataclass's is, but not made by
+    dataclasses.dataclass: importing dataclasses (and inspect with it) was a fifth of this
+    module's import."""
+    made: Any = cls
+    names, defaults = list(made._names), dict(made._defaults)
+    for name in cls.__dict__.get("__annotations__", {}):
+        if name.startswith("_"):
+            continue
+        value = cls.__dict__.get(name)
+        kind, default = (value.kind, value.default) if isinstance(value, _Typed) else (None, value)
+        setattr(made, name, _Field(name, _as_float if name in made._FLOATS else _converter(kind)))
+        names += [name] if name not in names else []
+        defaults.pop(name, None)
+        if default is not None:
+            defaults[name] = default
+    made._names, made._defaults = tuple(names), defaults
     made._from_json = staticmethod(_wrapper(cls))
-    made._names = tuple(f.name for f in fields)
-    made._defaults = {f.name: f.default for f in fields if f.default not in (None, dataclasses.MISSING)}
     return cls
 
 
@@ -936,7 +996,7 @@ class ChatCompletions(Model):
     """The response to a chat-completions request."""
 
     id: Optional[str] = None
-    created: Optional[datetime.datetime] = _typed(datetime.datetime)
+    created: Optional[datetime.datetime] = _typed("datetime")
     model: Optional[str] = None
     choices: Optional[List[ChatChoice]] = _typed([ChatChoice])
     usage: Optional[CompletionsUsage] = _typed(CompletionsUsage)
@@ -974,7 +1034,7 @@ class StreamingChatCompletionsUpdate(Model):
     """One update of a streamed chat completion."""
 
     id: Optional[str] = None
-    created: Optional[datetime.datetime] = _typed(datetime.datetime)
+    created: Optional[datetime.datetime] = _typed("datetime")
     model: Optional[str] = None
     choices: Optional[List[StreamingChatChoiceUpdate]] = _typed([StreamingChatChoiceUpdate])
     usage: Optional[CompletionsUsage] = _typed(CompletionsUsage)
@@ -2072,9 +2132,19 @@ def _waits(options: _Options, left: float) -> Tuple[Tuple[float, str, float], Tu
 
 # ---- the steps: the only I/O there is -------------------------------------------
 
+class _Step(tuple):  # type: ignore[type-arg]
+    """An I/O step: a tuple of its arguments; ``op`` names the shell's method that carries it out."""
+
+    __slots__ = ()
+    op = ""
+
+    def __new__(cls, *args: Any) -> Any:
+        return tuple.__new__(cls, args)
+
+
 def _step(op: str, fields: str) -> Any:
-    """A kind of step: a tuple of its arguments; ``op`` names the shell's method that carries it out."""
-    return type(op, (collections.namedtuple(op, fields),), {"op": op, "__slots__": ()})
+    """A kind of step, taking ``fields`` (what each argument is, for the reader) in order."""
+    return type(op, (_Step,), {"op": op, "__slots__": (), "fields": fields})
 
 
 _Connect = _step("connect", "host port timeout")  # a TCP connection to host:port: answered with it
@@ -3155,6 +3225,7 @@ class AzureCliCredential(_TokenCredential):
         try:
             answer = json.loads(done.stdout)
             token = answer["accessToken"]
+            import datetime
             expires = int(answer["expires_on"]) if "expires_on" in answer else int(datetime.datetime.strptime(
                 answer["expiresOn"][:19], "%Y-%m-%d %H:%M:%S").timestamp())  # local time, as older CLIs write it
         except (ValueError, KeyError, TypeError):
@@ -4089,16 +4160,20 @@ async def load_async_client(endpoint: str, credential: Any, **kwargs: Any) -> An
 # properties required, a null default goes, a "$ref" with keys beside it is replaced by what it points to).
 # typing is imported by these functions when they are called, never at import.
 
-# The types that are their own schema, with how an error names them.  datetime is a date: looked up by exact type.
-_PLAIN_TYPES: Dict[Any, Tuple[JSON, str]] = {
-    str: ({"type": "string"}, "a string"),
-    int: ({"type": "integer"}, "an integer"),
-    float: ({"type": "number"}, "a number"),
-    bool: ({"type": "boolean"}, "a boolean"),
-    type(None): ({"type": "null"}, "null"),
-    datetime.datetime: ({"type": "string", "format": "date-time"}, "an ISO 8601 date and time"),
-    datetime.date: ({"type": "string", "format": "date"}, "an ISO 8601 date"),
-}
+@functools.lru_cache(maxsize=None)
+def _plain_types() -> Dict[Any, Tuple[JSON, str]]:
+    """The types that are their own schema, with how an error names them (datetime is a date: looked up
+    by exact type).  Made on first use, as datetime is not imported with the module."""
+    import datetime
+    return {
+        str: ({"type": "string"}, "a string"),
+        int: ({"type": "integer"}, "an integer"),
+        float: ({"type": "number"}, "a number"),
+        bool: ({"type": "boolean"}, "a boolean"),
+        type(None): ({"type": "null"}, "null"),
+        datetime.datetime: ({"type": "string", "format": "date-time"}, "an ISO 8601 date and time"),
+        datetime.date: ({"type": "string", "format": "date"}, "an ISO 8601 date"),
+    }
 # The "type" pydantic gives an enum or a Literal whose values are all of one JSON type.
 _VALUE_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array", type(None): "null"}
 _JSON_KINDS = {dict: "an object", list: "an array", str: "a string", int: "an integer", float: "a number",
@@ -4114,10 +4189,11 @@ def _type_name(tp: Any) -> str:
 def _type_form(tp: Any) -> Tuple[str, Tuple[Any, ...]]:
     """What an annotation is, for the schema and the parser: a form and its type arguments.  Not cached: typing's
     forms compare equal in any order (Union[int, str] == Union[str, int]), and the order is the schema's."""
+    import dataclasses
     import types
     import typing
 
-    if tp is None or tp in _PLAIN_TYPES:
+    if tp is None or tp in _plain_types():
         return "plain", ()
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if isinstance(tp, type) and origin is None:  # (list[int] is an instance of type on Python 3.9 and 3.10)
@@ -4145,13 +4221,16 @@ def _jsonable(value: Any) -> Any:
     """A default value as pydantic writes it into a schema."""
     if isinstance(value, Enum):
         return _jsonable(value.value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if isinstance(value, Model):
+        return value._data
+    dataclasses, datetime = sys.modules.get("dataclasses"), sys.modules.get("datetime")  # (no instance before)
+    if dataclasses is not None and dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (datetime.date, datetime.time)):
+    if datetime is not None and isinstance(value, (datetime.date, datetime.time)):
         text = value.isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
     return value
@@ -4174,6 +4253,7 @@ if TYPE_CHECKING:  # a field: (name, annotation, the default a schema shows or M
 @functools.lru_cache(maxsize=256)
 def _fields_of(obj: Any) -> Tuple[_FieldSpec, ...]:
     """The fields of a dataclass (those its __init__ takes) or the parameters of a typed function."""
+    import dataclasses
     import inspect
     import typing
 
@@ -4220,6 +4300,7 @@ class _SchemaDefs:
 
 def _object_schema(obj: Any, defs: _SchemaDefs) -> JSON:
     """pydantic's schema of a model whose fields are the dataclass's (or the function's parameters)."""
+    import dataclasses
     properties: JSON = {}
     required: List[str] = []
     for name, tp, default, description, optional in _fields_of(obj):
@@ -4307,7 +4388,7 @@ def _refuse_schema(tp: Any, args: Tuple[Any, ...], defs: _SchemaDefs, where: str
 
 
 _SCHEMA_OF: Dict[str, Callable[[Any, Tuple[Any, ...], _SchemaDefs, str], JSON]] = {
-    "plain": lambda tp, args, defs, where: _PLAIN_TYPES[type(None) if tp is None else tp][0],
+    "plain": lambda tp, args, defs, where: _plain_types()[type(None) if tp is None else tp][0],
     "enum": _class_schema,
     "dataclass": _class_schema,
     "union": _union_schema,
@@ -4360,6 +4441,7 @@ def _make_strict(schema: JSON, root: JSON) -> JSON:
 
 def _takes_fields(tp: Any) -> bool:
     """A dataclass or a function: what becomes an object schema whose properties are its fields or parameters."""
+    import dataclasses
     import types
 
     return isinstance(tp, type) and dataclasses.is_dataclass(tp) or isinstance(tp, (types.FunctionType,
@@ -4397,6 +4479,7 @@ def _strict_schema(tp: Any) -> JSON:
 
 def _response_format_for(tp: Any) -> JSON:
     """The response_format openai sends for a model class: the strict schema, named after the class."""
+    import dataclasses
     if not (isinstance(tp, type) and dataclasses.is_dataclass(tp)):
         raise TypeError("response_format: expected a dataclass (or a dict), got {}".format(_type_name(tp)))
     return {"type": "json_schema", "json_schema": {"schema": _strict_schema(tp), "name": tp.__name__, "strict": True}}
@@ -4415,12 +4498,13 @@ def _parse_plain(tp: Any, args: Tuple[Any, ...], value: Any, where: str) -> Any:
     tp = type(None) if tp is None else tp
     if type(value) is tp or tp is float and type(value) is int:
         return tp(value) if tp is float else value
+    import datetime
     if tp in (datetime.datetime, datetime.date) and isinstance(value, str):
         try:  # a trailing Z: fromisoformat takes it only from Python 3.11
             return tp.fromisoformat(value[:-1] + "+00:00" if value[-1:] in "Zz" and len(value) > 10 else value)
         except ValueError:
             pass
-    raise _mismatch(where, _PLAIN_TYPES[tp][1], value)
+    raise _mismatch(where, _plain_types()[tp][1], value)
 
 
 def _parse_enum(tp: Any, args: Tuple[Any, ...], value: Any, where: str) -> Any:
@@ -4868,7 +4952,6 @@ class BaseModel(Model):
     ``to_json()`` as openai's; ``_request_id`` is the response's ``x-request-id``."""
 
     _request_id: Optional[str] = None
-    _FLOATS: ClassVar[Tuple[str, ...]] = ()  # float fields: whole numbers read as float
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args and (len(args) > 1 or kwargs or not isinstance(args[0], Mapping)):
@@ -4945,33 +5028,6 @@ def _dump(model: BaseModel, unset: bool, none: bool) -> Dict[str, Any]:
     return out
 
 
-def _as_float(value: Any) -> Any:
-    """A float field's value: whole numbers as float (lists of them too)."""
-    if type(value) is int:
-        return float(value)
-    if type(value) is list:
-        return [float(v) if type(v) is int else v for v in value]
-    return value
-
-
-def _face_model(cls: Type[M]) -> Type[M]:
-    """``_model`` without the dataclass (which would cost a millisecond of import per class): the
-    fields are the class's own annotations, each read through a ``_Field``; whole numbers in the
-    ``_FLOATS`` fields read as float."""
-    made: Any = cls
-    names = []
-    for name in cls.__dict__.get("__annotations__", {}):
-        if not name.startswith("_"):
-            default = cls.__dict__.get(name)
-            kind = default.metadata.get("kind") if isinstance(default, dataclasses.Field) else None
-            setattr(made, name, _Field(name, _as_float if name in made._FLOATS else _converter(kind)))
-            names.append(name)
-    made._names = tuple(names)
-    made._defaults = {}
-    made._from_json = staticmethod(_wrapper(cls))
-    return cls
-
-
 def _wire(value: Any) -> Any:
     """A request value as openai sends it: its response objects as their ``to_dict()``."""
     if isinstance(value, BaseModel):
@@ -4983,7 +5039,7 @@ def _wire(value: Any) -> Any:
     return value
 
 
-@_face_model
+@_model
 class CompletionTokensDetails(BaseModel):
     accepted_prediction_tokens: Optional[int] = None
     audio_tokens: Optional[int] = None
@@ -4992,7 +5048,7 @@ class CompletionTokensDetails(BaseModel):
     text_tokens: Optional[int] = None
 
 
-@_face_model
+@_model
 class PromptTokensDetails(BaseModel):
     audio_tokens: Optional[int] = None
     cache_write_tokens: Optional[int] = None
@@ -5001,7 +5057,7 @@ class PromptTokensDetails(BaseModel):
     text_tokens: Optional[int] = None
 
 
-@_face_model
+@_model
 class CompletionUsage(BaseModel):
     completion_tokens: Optional[int] = None
     prompt_tokens: Optional[int] = None
@@ -5010,7 +5066,7 @@ class CompletionUsage(BaseModel):
     prompt_tokens_details: Optional[PromptTokensDetails] = _typed(PromptTokensDetails)
 
 
-@_face_model
+@_model
 class TopLogprob(BaseModel):
     token: Optional[str] = None
     bytes: Optional[List[int]] = None
@@ -5018,7 +5074,7 @@ class TopLogprob(BaseModel):
     _FLOATS = ("logprob",)
 
 
-@_face_model
+@_model
 class ChatCompletionTokenLogprob(BaseModel):
     token: Optional[str] = None
     bytes: Optional[List[int]] = None
@@ -5027,13 +5083,13 @@ class ChatCompletionTokenLogprob(BaseModel):
     _FLOATS = ("logprob",)
 
 
-@_face_model
+@_model
 class ChoiceLogprobs(BaseModel):
     content: Optional[List[ChatCompletionTokenLogprob]] = _typed([ChatCompletionTokenLogprob])
     refusal: Optional[List[ChatCompletionTokenLogprob]] = _typed([ChatCompletionTokenLogprob])
 
 
-@_face_model
+@_model
 class Function(BaseModel):
     """A tool call's function: ``name`` and ``arguments`` (a JSON string)."""
 
@@ -5041,7 +5097,7 @@ class Function(BaseModel):
     name: Optional[str] = None
 
 
-@_face_model
+@_model
 class ChatCompletionMessageToolCall(BaseModel):
     """A function tool call in a message (openai's ChatCompletionMessageFunctionToolCall)."""
 
@@ -5053,7 +5109,7 @@ class ChatCompletionMessageToolCall(BaseModel):
 ChatCompletionMessageFunctionToolCall = ChatCompletionMessageToolCall
 
 
-@_face_model
+@_model
 class ChatCompletionMessage(BaseModel):
     """The message of a choice: ``content``, ``refusal``, ``role``, ``tool_calls``, ... and every
     key the server added (``reasoning_content``, ...)."""
@@ -5067,7 +5123,7 @@ class ChatCompletionMessage(BaseModel):
     tool_calls: Optional[List[ChatCompletionMessageToolCall]] = _typed([ChatCompletionMessageToolCall])
 
 
-@_face_model
+@_model
 class Choice(BaseModel):
     finish_reason: Optional[str] = None
     index: Optional[int] = None
@@ -5075,7 +5131,7 @@ class Choice(BaseModel):
     message: Optional[ChatCompletionMessage] = _typed(ChatCompletionMessage)
 
 
-@_face_model
+@_model
 class ChatCompletion(BaseModel):
     """A chat completion, as openai returns it."""
 
@@ -5091,19 +5147,19 @@ class ChatCompletion(BaseModel):
     usage: Optional[CompletionUsage] = _typed(CompletionUsage)
 
 
-@_face_model
+@_model
 class ChoiceDeltaFunctionCall(BaseModel):
     arguments: Optional[str] = None
     name: Optional[str] = None
 
 
-@_face_model
+@_model
 class ChoiceDeltaToolCallFunction(BaseModel):
     arguments: Optional[str] = None
     name: Optional[str] = None
 
 
-@_face_model
+@_model
 class ChoiceDeltaToolCall(BaseModel):
     index: Optional[int] = None
     id: Optional[str] = None
@@ -5111,7 +5167,7 @@ class ChoiceDeltaToolCall(BaseModel):
     type: Optional[str] = None
 
 
-@_face_model
+@_model
 class ChoiceDelta(BaseModel):
     audio: Optional[Any] = None
     content: Optional[str] = None
@@ -5121,7 +5177,7 @@ class ChoiceDelta(BaseModel):
     tool_calls: Optional[List[ChoiceDeltaToolCall]] = _typed([ChoiceDeltaToolCall])
 
 
-@_face_model
+@_model
 class ChunkChoice(BaseModel):
     """A choice of a ChatCompletionChunk (openai's ``chat_completion_chunk.Choice``)."""
 
@@ -5131,7 +5187,7 @@ class ChunkChoice(BaseModel):
     logprobs: Optional[ChoiceLogprobs] = _typed(ChoiceLogprobs)
 
 
-@_face_model
+@_model
 class ChatCompletionChunk(BaseModel):
     """One event of a streamed chat completion, as openai yields it."""
 
@@ -5147,7 +5203,7 @@ class ChatCompletionChunk(BaseModel):
     usage: Optional[CompletionUsage] = _typed(CompletionUsage)
 
 
-@_face_model
+@_model
 class Embedding(BaseModel):
     """One embedding: ``embedding`` (floats, or the base64 string when asked for), ``index``."""
 
@@ -5157,13 +5213,13 @@ class Embedding(BaseModel):
     _FLOATS = ("embedding",)
 
 
-@_face_model
+@_model
 class EmbeddingUsage(BaseModel):
     prompt_tokens: Optional[int] = None
     total_tokens: Optional[int] = None
 
 
-@_face_model
+@_model
 class CreateEmbeddingResponse(BaseModel):
     """The answer to ``embeddings.create``."""
 
@@ -5173,7 +5229,7 @@ class CreateEmbeddingResponse(BaseModel):
     usage: Optional[EmbeddingUsage] = _typed(EmbeddingUsage)
 
 
-@_face_model
+@_model
 class ModelObject(BaseModel):
     """An entry of the model list (openai's ``types.Model``; that name is chatclient's model base)."""
 
@@ -5184,7 +5240,7 @@ class ModelObject(BaseModel):
     shutdown_date: Optional[str] = None
 
 
-@_face_model
+@_model
 class ModelDeleted(BaseModel):
     id: Optional[str] = None
     deleted: Optional[bool] = None
@@ -5500,7 +5556,7 @@ class _RawResponse:
 
 # ---- the resources: each method written once, for the blocking and the async clients ----
 
-@_face_model
+@_model
 class SyncPage(BaseModel):
     """A list answer (``data``, ``object``), iterable over its items; there is no next page."""
 
@@ -5580,14 +5636,6 @@ class _Resource:
 
 # ---- structured output: chat.completions.parse() and .stream(), as openai's ----------
 
-def _with_base_names(cls: Type[M]) -> Type[M]:
-    """``_face_model`` for a subclass: the base's fields first (one it redeclares keeps its place), then its own."""
-    made: Any = _face_model(cls)
-    base_names = cls.__mro__[1]._names  # type: ignore[attr-defined]
-    made._names = base_names + tuple(name for name in made._names if name not in base_names)
-    return cls
-
-
 def _attach(model: Any, name: str, value: Any) -> None:
     """Sets a field to a Python object (an instance of the caller's dataclass, ...): the attribute is the object,
     the document (``to_dict()``, ``str()``) its JSON form."""
@@ -5595,7 +5643,7 @@ def _attach(model: Any, name: str, value: Any) -> None:
     model.__dict__[name] = value
 
 
-@_with_base_names
+@_model
 class ParsedFunction(Function):
     """A tool call's function with ``parsed_arguments``: an instance of a ``function_tool``'s dataclass, the
     keyword arguments of its function, or the decoded JSON of another strict tool's arguments."""
@@ -5603,12 +5651,12 @@ class ParsedFunction(Function):
     parsed_arguments: Optional[Any] = None
 
 
-@_with_base_names
+@_model
 class ParsedFunctionToolCall(ChatCompletionMessageToolCall):
     function: Optional[ParsedFunction] = _typed(ParsedFunction)
 
 
-@_with_base_names
+@_model
 class ParsedChatCompletionMessage(ChatCompletionMessage):
     """A message with ``parsed``: the content as an instance of the response_format dataclass (None for a
     refusal or empty content)."""
@@ -5617,12 +5665,12 @@ class ParsedChatCompletionMessage(ChatCompletionMessage):
     parsed: Optional[Any] = None
 
 
-@_with_base_names
+@_model
 class ParsedChoice(Choice):
     message: Optional[ParsedChatCompletionMessage] = _typed(ParsedChatCompletionMessage)
 
 
-@_with_base_names
+@_model
 class ParsedChatCompletion(ChatCompletion):
     """What ``chat.completions.parse()`` returns: a ChatCompletion whose messages have ``parsed``."""
 
@@ -5771,7 +5819,7 @@ class _PartialJSON:
             return None
 
 
-@_face_model
+@_model
 class ChatCompletionStreamEvent(BaseModel):
     """An event of openai's ``chat.completions.stream()``, by ``type``: ``chunk`` (``chunk``, and ``snapshot``,
     the completion so far, read when asked), ``content.delta`` (``delta``, ``snapshot``, ``parsed``: the partial
@@ -6161,7 +6209,7 @@ def _union(name: str, table: Mapping[str, Any], default: Any) -> Any:
     return type(name, (), {"_from_json": staticmethod(from_json)})
 
 
-@_face_model
+@_model
 class ResponseOutputText(BaseModel):
     annotations: Optional[List[Any]] = None
     text: Optional[str] = None
@@ -6169,7 +6217,7 @@ class ResponseOutputText(BaseModel):
     logprobs: Optional[List[Any]] = None
 
 
-@_face_model
+@_model
 class ResponseOutputRefusal(BaseModel):
     refusal: Optional[str] = None
     type: Optional[str] = None
@@ -6179,7 +6227,7 @@ _ResponseContent = _union("_ResponseContent", {"output_text": ResponseOutputText
                           BaseModel)
 
 
-@_face_model
+@_model
 class ResponseOutputMessage(BaseModel):
     id: Optional[str] = None
     content: Optional[List[Any]] = _typed([_ResponseContent])
@@ -6189,7 +6237,7 @@ class ResponseOutputMessage(BaseModel):
     phase: Optional[str] = None
 
 
-@_face_model
+@_model
 class ResponseFunctionToolCall(BaseModel):
     arguments: Optional[str] = None
     call_id: Optional[str] = None
@@ -6201,13 +6249,13 @@ class ResponseFunctionToolCall(BaseModel):
     status: Optional[str] = None
 
 
-@_face_model
+@_model
 class ResponseReasoningSummary(BaseModel):
     text: Optional[str] = None
     type: Optional[str] = None
 
 
-@_face_model
+@_model
 class ResponseReasoningItem(BaseModel):
     id: Optional[str] = None
     summary: Optional[List[ResponseReasoningSummary]] = _typed([ResponseReasoningSummary])
@@ -6217,7 +6265,7 @@ class ResponseReasoningItem(BaseModel):
     status: Optional[str] = None
 
 
-@_face_model
+@_model
 class ResponseFunctionWebSearch(BaseModel):
     id: Optional[str] = None
     action: Optional[Any] = None
@@ -6225,7 +6273,7 @@ class ResponseFunctionWebSearch(BaseModel):
     type: Optional[str] = None
 
 
-@_face_model
+@_model
 class ResponseCustomToolCall(BaseModel):
     call_id: Optional[str] = None
     input: Optional[str] = None
@@ -6236,7 +6284,7 @@ class ResponseCustomToolCall(BaseModel):
     namespace: Optional[str] = None
 
 
-@_face_model
+@_model
 class ResponseInputMessageItem(BaseModel):
     id: Optional[str] = None
     content: Optional[List[Any]] = None
@@ -6252,7 +6300,7 @@ _ResponseOutputItem = _union("_ResponseOutputItem", _OUTPUT_ITEMS, BaseModel)
 _ResponseInputItem = _union("_ResponseInputItem", dict(_OUTPUT_ITEMS, message=ResponseInputMessageItem), BaseModel)
 
 
-@_face_model
+@_model
 class ResponseUsage(BaseModel):
     input_tokens: Optional[int] = None
     input_tokens_details: Optional[Dict[str, Any]] = None
@@ -6261,7 +6309,7 @@ class ResponseUsage(BaseModel):
     total_tokens: Optional[int] = None
 
 
-@_face_model
+@_model
 class ResponseError(BaseModel):
     code: Optional[str] = None
     message: Optional[str] = None
@@ -6269,7 +6317,7 @@ class ResponseError(BaseModel):
     type: Optional[str] = None
 
 
-@_face_model
+@_model
 class Response(BaseModel):
     """A response of the Responses API, as openai returns it; ``output_text`` joins its text."""
 
@@ -6344,7 +6392,7 @@ class ParsedResponse(Response):
 ParsedResponse._from_json = staticmethod(_wrapper(ParsedResponse))  # type: ignore[assignment]
 
 
-@_face_model
+@_model
 class ResponseStreamEvent(BaseModel):
     """One event of a streamed response: ``type`` and its fields (``response``, ``item``, ``part``
     typed); an event type openai knows reads as its class (``ResponseTextDeltaEvent``, ...)."""
@@ -6709,7 +6757,7 @@ def _text_with_format(text: Any, text_format: Any) -> Dict[str, Any]:
     return merged
 
 
-@_face_model
+@_model
 class SyncCursorPage(SyncPage):
     """A page of a list that goes on (``has_more``): iterating it goes through every page,
     each asked for with ``after=<the last id>``."""

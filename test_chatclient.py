@@ -452,6 +452,15 @@ class ModuleTest(unittest.TestCase):
         out = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, timeout=60)
         self.assertEqual(out.stdout.strip(), "ok", out.stderr)
 
+    def test_import_loads_no_module_it_can_do_without(self) -> None:
+        # typing, dataclasses (with inspect), datetime, email and http.client are a large part of what an
+        # import costs: the module loads them when a call needs them, never by being imported.
+        code = ("import sys; sys.path.insert(0, %r); import chatclient; print(sorted(m for m in ('typing', "
+                "'dataclasses', 'inspect', 'datetime', 'email', 'http.client', 'asyncio', 'ssl', 'logging') "
+                "if m in sys.modules))" % HERE)
+        out = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.stdout.strip(), "[]", out.stderr)
+
     def test_all_names_exist(self) -> None:
         for name in chatclient.__all__:
             self.assertTrue(hasattr(chatclient, name), name)
