@@ -2190,7 +2190,7 @@ class _Pool:
         self._idle: Dict[Tuple[str, str, int], List[Any]] = {}
         self._in_use = 0
         self._waiting: Deque[Callable[[], bool]] = collections.deque()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # reentrant: a response collected while it is held releases too
 
     def proxy(self, origin: Tuple[str, str, int]) -> Optional[Tuple[str, int, Dict[str, str]]]:
         if origin not in self._proxies:
