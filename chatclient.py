@@ -7335,7 +7335,7 @@ def _demo_server() -> Tuple[str, Callable[[], None]]:
             self.wfile.write(payload)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)  # stops within 50 ms
     thread.start()
 
     def stop() -> None:

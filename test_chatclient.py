@@ -2195,8 +2195,10 @@ class AsyncTest(StubTest):
 
 # The command line, with Python's own Ctrl-C (a child of a shell's background job inherits an ignored SIGINT).
 DEFAULT_SIGINT = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-CLI = [sys.executable, "-c", DEFAULT_SIGINT + "import runpy, sys; sys.argv[:] = sys.argv[1:]; "
-       "runpy.run_path(sys.argv[0], run_name='__main__')", os.path.join(HERE, "chatclient.py")]
+# The command line as `python chatclient.py` runs it, from the cached bytecode (runpy would compile the file
+# for every process): main() of the imported module; test_demo_streams_offline runs the file itself.
+CLI = [sys.executable, "-c", DEFAULT_SIGINT + "import sys; sys.path.insert(0, sys.argv[1]); del sys.argv[1]; "
+       "import chatclient; sys.exit(chatclient.main())", HERE]
 CLI_VARIABLES = ("AZURE_AI_CHAT_ENDPOINT", "AZURE_AI_CHAT_KEY", "AZURE_AI_CHAT_MODEL", "AZURE_OPENAI_ENDPOINT",
                  "AZURE_OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY")
 
@@ -2257,7 +2259,8 @@ class CommandLineTest(StubTest):
         return process
 
     def test_demo_streams_offline(self) -> None:
-        out = self.cli("--demo", "hello offline world")
+        out = subprocess.run([sys.executable, os.path.join(HERE, "chatclient.py"), "--demo", "hello offline world"],
+                             capture_output=True, text=True, timeout=60, env=cli_environment())  # the file itself
         self.assertEqual((out.returncode, out.stdout), (0, "You said: hello offline world\n"), out.stderr)
         out = subprocess.run([sys.executable, "-m", "chatclient", "--demo", "--no-stream", "hi"], cwd=HERE,
                              capture_output=True, text=True, timeout=60)
@@ -4595,8 +4598,12 @@ class Spelled:
 
 def setUpModule() -> None:
     """Retries are WARNING records, which Python's last-resort handler would print: in this process,
-    where tests retry on purpose, a handler that drops them (a test below checks what a user sees)."""
+    where tests retry on purpose, a handler that drops them (a test below checks what a user sees).
+    And the module's bytecode cached, as an installed module has it, for the many subprocesses the
+    suite starts (where PYTHONDONTWRITEBYTECODE is set, each would compile the file again)."""
     logging.getLogger("chatclient").addHandler(QUIET)
+    import py_compile
+    py_compile.compile(os.path.join(HERE, "chatclient.py"), doraise=True)
 
 
 def tearDownModule() -> None:
