@@ -5384,19 +5384,6 @@ class _FaceAuth:
         return "_FaceAuth(header={!r}, <redacted>)".format(self._header)
 
 
-def _token_provider(provider: Any) -> Callable[[], Any]:
-    """``azure_ad_token_provider``: a function returning a token, or any chatclient credential
-    (``DefaultAzureCredential``, ...), asked for the Azure OpenAI scope (and cached by it)."""
-    if callable(getattr(provider, "get_token", None)):
-        bearer = BearerTokenAuth(provider, *_COGNITIVE_SCOPES)
-        return bearer._current_token
-    if not callable(provider):
-        raise TypeError("azure_ad_token_provider must be a function that returns a token, or a credential "
-                        "with get_token(), not {}".format(type(provider).__name__))
-    result: Callable[[], Any] = provider
-    return result
-
-
 def _secret_source(secret: Any, what: str) -> Callable[[], Any]:
     """A key or token as the function the auth hook calls: a function as it is, a string checked
     now (it must fit in a header; it is never echoed)."""

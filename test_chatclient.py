@@ -2392,6 +2392,7 @@ class CommandLineTest(StubTest):
         self.assertEqual(process.stdout.read(5), b"first")  # type: ignore[union-attr]
         process.send_signal(signal.SIGINT)
         self.assertEqual(process.wait(WAIT), 130)
+        self.assertEqual(process.stdout.read(), b"\n")  # type: ignore[union-attr]  (the prompt on a line of its own)
         self.assertNotIn(b"Traceback", process.stderr.read())  # type: ignore[union-attr]
         self.assertTrue(closed.wait(WAIT))
 
@@ -4789,21 +4790,6 @@ class FirstContactTest(StubTest):
         self.assertTrue(threads)
         self.assertEqual(stderr.getvalue(), "")
 
-    def test_ctrl_c_in_a_one_shot_answer_ends_its_line(self) -> None:
-        import signal
-        closed = threading.Event()
-
-        def first_then_wait(h: BaseHTTPRequestHandler) -> None:
-            start_chunked(h)
-            write_chunk(h, sse(chunk("first"), done=False))
-            wait_for_close(h, closed)
-        self.stub.default = first_then_wait
-        process = self.start("--endpoint", self.stub.url, "hi")
-        self.assertEqual(process.stdout.read(5), b"first")  # type: ignore[union-attr]
-        process.send_signal(signal.SIGINT)
-        self.assertEqual(process.wait(WAIT), 130)
-        self.assertEqual(process.stdout.read(), b"\n")  # type: ignore[union-attr]
-
     # -- the suite
     def test_the_stubs_are_quiet_when_a_client_resets(self) -> None:
         stderr = io.StringIO()
@@ -4831,7 +4817,7 @@ class FirstContactTest(StubTest):
                 "os.execv(sys.executable, [sys.executable, '-m', 'unittest'] + sys.argv[1:])")
         out = subprocess.run([sys.executable, "-c", code,
                               "test_chatclient.AsyncShellTest.test_ctrl_c_ends_a_process_with_a_call_pending",
-                              "test_chatclient.FirstContactTest.test_ctrl_c_in_a_one_shot_answer_ends_its_line"],
+                              "test_chatclient.CommandLineTest.test_ctrl_c_while_reading_stdin_and_during_a_stream"],
                              cwd=HERE, capture_output=True, text=True, timeout=60, env=cli_environment())
         self.assertEqual(out.returncode, 0, out.stderr)
 
