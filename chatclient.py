@@ -2202,14 +2202,15 @@ class _Pool:
             self._ssl_context = _ssl_context(self._verify)
         return self._ssl_context
 
-    def take_slot(self, wake: Callable[[], bool]) -> bool:
-        """Take a slot if one is free; else ``wake`` is called when one may be (it says whether it
-        woke a waiter)."""
+    def take_slot(self, wake: Optional[Callable[[], bool]] = None) -> bool:
+        """Take a slot if one is free; else ``wake``, if given, is called when one may be (it says
+        whether it woke a waiter)."""
         with self._lock:
             if self._in_use < self.limit:
                 self._in_use += 1
                 return True
-            self._waiting.append(wake)
+            if wake is not None:
+                self._waiting.append(wake)
             return False
 
     def forget(self, wake: Callable[[], bool]) -> bool:
@@ -2768,6 +2769,8 @@ class _BlockingShell:
         time.sleep(seconds)
 
     def slot(self, pool: _Pool, timeout: float) -> None:
+        if pool.take_slot():  # the usual case: nothing to wait on
+            return
         deadline = time.monotonic() + timeout
         while True:
             event = threading.Event()
@@ -2947,6 +2950,8 @@ class _AsyncioShell:
         await asyncio.sleep(seconds)
 
     async def slot(self, pool: _Pool, timeout: float) -> None:
+        if pool.take_slot():  # the usual case: nothing to wait on
+            return
         import asyncio
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
